@@ -1,0 +1,1 @@
+"""HTTP service (FastAPI). Built in a later issue; see the README roadmap."""

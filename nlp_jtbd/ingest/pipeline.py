@@ -1,0 +1,417 @@
+"""Files → utterances: detection, reading, roles, language, ids, problems, chunked output."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from nlp_jtbd.errors import InputError, JTBDError, Problem
+from nlp_jtbd.ingest import speakers
+from nlp_jtbd.ingest.assemble import CORE_COLUMNS, document_rows
+from nlp_jtbd.ingest.formats import TABLE_FORMATS, detect_format, iter_input_files
+from nlp_jtbd.ingest.language import UNDETERMINED, LanguageDetector
+from nlp_jtbd.ingest.model import Document, Piece, Turn, merge_consecutive_turns
+from nlp_jtbd.ingest.options import IngestOptions
+from nlp_jtbd.ingest.readers.diarized_json import parse_diarized, parse_json_text
+from nlp_jtbd.ingest.readers.docx import docx_text
+from nlp_jtbd.ingest.readers.plaintext import parse_transcript
+from nlp_jtbd.ingest.readers.subtitles import parse_subtitles
+from nlp_jtbd.ingest.readers.tabular import as_text, detect_columns, read_table
+from nlp_jtbd.ingest.textio import check_not_binary, decode_bytes
+
+_CUSTOMER_KEYS = ("customer_id", "customer", "client_id", "customer_code", "account_id")
+_INTERVIEWER_KEYS = ("interviewer", "moderator", "интервьюер", "ведущий", "görüşmeci")
+_RESPONDENT_KEYS = ("interviewee", "respondent", "респондент", "katılımcı")
+_LANG_KEYS = ("lang", "language", "язык", "dil")
+_SAMPLE_ROWS = 200
+
+
+@dataclass
+class IngestReport:
+    """What an ingestion run read, produced and ran into."""
+
+    files: int = 0
+    files_failed: int = 0
+    documents: int = 0
+    utterances: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    formats: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    roles: Counter[str] = field(default_factory=Counter)
+    source_types: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "files_failed": self.files_failed,
+            "documents": self.documents,
+            "utterances": self.utterances,
+            "formats": dict(self.formats),
+            "languages": dict(self.languages),
+            "roles": dict(self.roles),
+            "source_types": dict(self.source_types),
+            "problems": [p.__dict__ for p in self.problems],
+        }
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^\w]+", "_", text, flags=re.UNICODE).strip("_").lower()
+    return slug[:60] or "doc"
+
+
+class Ingestor:
+    """Read transcripts and review tables into utterance rows.
+
+    >>> rows = Ingestor().ingest(["examples/interviews"])  # doctest: +SKIP
+    """
+
+    def __init__(self, options: IngestOptions | None = None) -> None:
+        self.options = options or IngestOptions()
+        self.detector = LanguageDetector(self.options.languages)
+        self.report_ = IngestReport()
+        self._manifest: dict[str, dict[str, str]] = {}
+        self._seen_docs: dict[str, str] = {}
+
+    # -- public API -------------------------------------------------------------------------
+    def iter_chunks(self, paths: Iterable[str | Path]) -> Iterator[list[dict[str, object]]]:
+        """Yield lists of utterance rows, file by file, large tables in chunks."""
+        self.report_ = IngestReport()
+        self._seen_docs = {}
+        skip: set[Path] = set()
+        if self.options.meta:
+            self._manifest = load_manifest(self.options.meta)
+            skip.add(self.options.meta.resolve())
+        files = iter_input_files([Path(p) for p in paths], skip)
+        if not files:
+            raise InputError("no input files found", fix="pass transcript/review files or folders")
+        buffer: list[dict[str, object]] = []
+        for path in files:
+            self.report_.files += 1
+            try:
+                for rows in self._read_file(path):
+                    buffer.extend(rows)
+                    if len(buffer) >= self.options.chunk_rows:
+                        yield buffer
+                        buffer = []
+            except JTBDError as exc:
+                self.report_.files_failed += 1
+                self._problem(path, exc.what, exc.fix, exc.where)
+            except (OSError, MemoryError) as exc:
+                self.report_.files_failed += 1
+                self._problem(path, f"cannot read the file: {exc}", "check permissions and disk")
+        if buffer:
+            yield buffer
+        self._check_manifest_used(files)
+
+    def ingest(self, paths: Iterable[str | Path]) -> pd.DataFrame:
+        """All utterances as one DataFrame (for small corpora, tests and the API)."""
+        rows = [row for chunk in self.iter_chunks(paths) for row in chunk]
+        frame = pd.DataFrame(rows)
+        if frame.empty:
+            frame = pd.DataFrame(columns=list(CORE_COLUMNS))
+        return frame
+
+    # -- files ------------------------------------------------------------------------------
+    def _read_file(self, path: Path) -> Iterator[list[dict[str, object]]]:
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+        fmt = self.options.format or detect_format(path, head)
+        self.report_.formats[fmt] += 1
+        if fmt in TABLE_FORMATS:
+            yield from self._read_table(path, fmt)
+            return
+        if fmt != "docx":
+            check_not_binary(head)
+        data = path.read_bytes()
+        doc = self._read_transcript(path, fmt, data)
+        if doc is None:
+            return
+        yield self._document_rows(doc)
+
+    def _read_transcript(self, path: Path, fmt: str, data: bytes) -> Document | None:
+        digest = hashlib.sha1(data).hexdigest()
+        doc_id = f"{_slug(path.stem)}-{digest[:8]}"
+        if digest in self._seen_docs:
+            self._warn(path, f"identical to {self._seen_docs[digest]}; skipped as a duplicate")
+            return None
+        self._seen_docs[digest] = str(path)
+        metadata: dict[str, str] = {}
+        lang: str | None = None
+        known = self.options.interviewers + tuple(self._manifest_row(path).values())
+        if fmt == "docx":
+            source_text, metadata = docx_text(data)
+            parsed = parse_transcript(source_text, front_matter=False, known_speakers=known)
+            turns, warnings = parsed.turns, parsed.warnings
+            metadata.update(parsed.metadata)
+        else:
+            decoded = decode_bytes(data, self.options.encoding)
+            if decoded.warning():
+                self._warn(path, decoded.warning() or "")
+            source_text = decoded.text
+            if fmt in ("txt", "md"):
+                parsed = parse_transcript(source_text, known_speakers=known)
+                turns, warnings, metadata = parsed.turns, parsed.warnings, parsed.metadata
+            elif fmt in ("vtt", "srt"):
+                subs = parse_subtitles(source_text, fmt, known_speakers=known)
+                turns, warnings = subs.turns, subs.warnings
+            else:
+                result = parse_diarized(parse_json_text(source_text))
+                turns, warnings, metadata = result.turns, result.warnings, result.metadata
+                source_text, lang = result.source_text, result.lang
+        for warning in warnings:
+            loc, _, message = (
+                warning.partition(": ")
+                if re.match(r"^(line|cue|segment) ", warning)
+                else ("", "", warning)
+            )
+            self._warn(path, message, loc=loc or None)
+        if not turns:
+            raise InputError(
+                "no transcript text found", fix="check that the file is not empty or cut off"
+            )
+        metadata.update(self._manifest_row(path))
+        doc = Document(
+            doc_id=doc_id,
+            path=str(path),
+            source_format=fmt,
+            source_type="interview",
+            source_text=source_text,
+            turns=merge_consecutive_turns(turns),
+            metadata=metadata,
+            lang=lang or _declared_lang(metadata),
+        )
+        return doc
+
+    def _document_rows(self, doc: Document) -> list[dict[str, object]]:
+        meta = dict(doc.metadata)
+        customer = _pop_first(meta, _CUSTOMER_KEYS)
+        interviewers = [*self.options.interviewers, *_values(meta, _INTERVIEWER_KEYS)]
+        respondents = _values(meta, _RESPONDENT_KEYS)
+        roles = speakers.assign_roles(doc.turns, interviewers, respondents)
+        lang = doc.lang
+        if not lang:
+            evidence = [t for t in doc.turns if roles.get(t.speaker) != "interviewer"] or doc.turns
+            sample = " ".join(p.text for t in evidence for p in t.pieces)[:4000]
+            lang = self.detector.detect(sample)
+        doc.metadata = _safe_metadata(meta)
+        rows = document_rows(doc, roles, lang, customer)
+        self._count(doc, rows)
+        return rows
+
+    def _read_table(self, path: Path, fmt: str) -> Iterator[list[dict[str, object]]]:
+        opts = self.options
+        table = read_table(path, fmt, opts.encoding, opts.sheet)
+        sample: list[tuple[int, dict[str, object]]] = []
+        for item in table.rows:
+            sample.append(item)
+            if len(sample) >= _SAMPLE_ROWS:
+                break
+        cols = detect_columns(
+            table.header,
+            [r for _, r in sample],
+            text_col=opts.text_col,
+            id_col=opts.id_col,
+            customer_col=opts.customer_col,
+            date_col=opts.date_col,
+        )
+        stem = _slug(path.stem)
+        seen_ids: set[str] = set()
+        empty: list[int] = []
+        batch: list[tuple[int, dict[str, object]]] = []
+
+        def rows_iter() -> Iterator[tuple[int, dict[str, object]]]:
+            yield from sample
+            yield from table.rows
+
+        for item in rows_iter():
+            batch.append(item)
+            if len(batch) >= opts.chunk_rows:
+                yield self._table_batch(path, fmt, stem, cols, batch, seen_ids, empty)
+                batch = []
+        if batch:
+            yield self._table_batch(path, fmt, stem, cols, batch, seen_ids, empty)
+        for warning in table.warnings:
+            loc, _, message = (
+                warning.partition(": ")
+                if warning.startswith(("line ", "lines "))
+                else ("", "", warning)
+            )
+            self._warn(path, message, loc=loc or None)
+        if empty:
+            shown = ", ".join(map(str, empty[:10])) + (" …" if len(empty) > 10 else "")
+            self._warn(
+                path,
+                f"{len(empty)} rows have no text in column '{cols.text}' and were skipped "
+                f"(rows {shown})",
+            )
+
+    def _table_batch(
+        self,
+        path: Path,
+        fmt: str,
+        stem: str,
+        cols: object,
+        batch: list[tuple[int, dict[str, object]]],
+        seen_ids: set[str],
+        empty: list[int],
+    ) -> list[dict[str, object]]:
+        docs: list[tuple[Document, str | None]] = []
+        row_word = "line" if fmt in ("csv", "jsonl") else "row"
+        for number, record in batch:
+            text = as_text(record.get(cols.text)).strip()  # type: ignore[attr-defined]
+            if not text:
+                empty.append(number)
+                continue
+            source_id = as_text(record.get(cols.id)).strip() if cols.id else ""  # type: ignore[attr-defined]
+            key = source_id or f"row{number}-{hashlib.sha1(text.encode()).hexdigest()[:6]}"
+            if key in seen_ids:
+                self._warn(
+                    path,
+                    f"review id '{source_id}' repeats; kept both, told apart by row",
+                    loc=f"{row_word} {number}",
+                )
+                key = f"{key}-row{number}"
+            seen_ids.add(key)
+            customer = as_text(record.get(cols.customer)).strip() if cols.customer else ""  # type: ignore[attr-defined]
+            author = as_text(record.get(cols.author)).strip() if cols.author else ""  # type: ignore[attr-defined]
+            meta: dict[str, str] = {}
+            if source_id:
+                meta["source_id"] = source_id
+            if cols.date:  # type: ignore[attr-defined]
+                meta["date"] = as_text(record.get(cols.date)).strip()  # type: ignore[attr-defined]
+            if author:
+                meta["author"] = author
+            for name in cols.others:  # type: ignore[attr-defined]
+                meta[name] = as_text(record.get(name))
+            piece = Piece(text, 0, len(text), f"{row_word} {number}", None, None, " ")
+            turn = Turn(
+                speaker=author or customer or "reviewer", pieces=[piece], role_hint="respondent"
+            )
+            doc = Document(
+                doc_id=f"{stem}:{key}",
+                path=str(path),
+                source_format=fmt,
+                source_type="review",
+                source_text=text,
+                turns=[turn],
+                metadata=_safe_metadata(meta),
+                row=number,
+            )
+            docs.append((doc, customer or None))
+        langs = self.detector.detect_many([d.source_text for d, _ in docs])
+        dominant = Counter(lang for lang in langs if lang != UNDETERMINED).most_common(1)
+        default = dominant[0][0] if dominant else UNDETERMINED
+        rows: list[dict[str, object]] = []
+        for (doc, customer), lang in zip(docs, langs, strict=True):
+            lang = lang if lang != UNDETERMINED else default
+            doc_rows = document_rows(
+                doc,
+                {doc.turns[0].speaker: "respondent"},
+                lang,
+                customer,
+                self.options.split_reviews,
+            )
+            self._count(doc, doc_rows)
+            rows.extend(doc_rows)
+        return rows
+
+    # -- bookkeeping ------------------------------------------------------------------------
+    def _count(self, doc: Document, rows: list[dict[str, object]]) -> None:
+        self.report_.documents += 1
+        self.report_.utterances += len(rows)
+        self.report_.source_types[doc.source_type] += 1
+        for row in rows:
+            self.report_.languages[str(row["lang"])] += 1
+            self.report_.roles[str(row["role"])] += 1
+
+    def _problem(
+        self, path: Path, message: str, fix: str | None, loc: str | None, severity: str = "error"
+    ) -> None:
+        self.report_.problems.append(Problem(str(path), message, fix, loc, severity))
+
+    def _warn(self, path: Path, message: str, loc: str | None = None) -> None:
+        self._problem(path, message, None, loc, "warning")
+
+    def _manifest_row(self, path: Path) -> dict[str, str]:
+        if not self._manifest:
+            return {}
+        for key in (str(path), path.as_posix(), path.name, path.stem):
+            if key in self._manifest:
+                self._manifest[key]["__used__"] = "1"
+                return {k: v for k, v in self._manifest[key].items() if k != "__used__"}
+        return {}
+
+    def _check_manifest_used(self, files: list[Path]) -> None:
+        if not self.options.meta:
+            return
+        unused = [k for k, v in self._manifest.items() if "__used__" not in v]
+        if unused:
+            self._warn(
+                self.options.meta,
+                f"{len(unused)} rows match no input file: {', '.join(unused[:5])}",
+            )
+
+
+def load_manifest(path: Path) -> dict[str, dict[str, str]]:
+    """Per-file metadata: a CSV with a ``path`` (or ``file``) column and any other columns."""
+    if not path.exists():
+        raise InputError(f"metadata file {path} does not exist", fix="check the --meta path")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(
+            f"cannot read metadata file {path}: {exc}", fix="save it as a UTF-8 CSV"
+        ) from exc
+    key = next(
+        (c for c in frame.columns if c.strip().lower() in ("path", "file", "filename", "doc")), None
+    )
+    if key is None:
+        raise InputError(
+            f"metadata file {path} has no 'path' column",
+            where="header",
+            fix=f"add a 'path' column with the file names; columns are: {', '.join(frame.columns)}",
+        )
+    manifest: dict[str, dict[str, str]] = {}
+    for record in frame.to_dict("records"):
+        name = str(record.pop(key)).strip()
+        manifest[name] = {k.strip(): str(v).strip() for k, v in record.items() if str(v).strip()}
+    return manifest
+
+
+def _declared_lang(metadata: dict[str, str]) -> str | None:
+    for key in _LANG_KEYS:
+        value = metadata.get(key, "").strip().lower()
+        if re.fullmatch(r"[a-z]{2}", value):
+            return value
+    return None
+
+
+def _pop_first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        for actual in list(meta):
+            if actual.lower() == key and meta[actual].strip():
+                return meta.pop(actual).strip()
+    return None
+
+
+def _values(meta: dict[str, str], keys: tuple[str, ...]) -> list[str]:
+    return [v for k, v in meta.items() if k.lower() in keys and v]
+
+
+def _safe_metadata(meta: dict[str, str]) -> dict[str, str]:
+    """Metadata columns never overwrite core columns: ``text`` becomes ``meta_text``."""
+    return {(f"meta_{k}" if k in CORE_COLUMNS else k): v for k, v in meta.items()}

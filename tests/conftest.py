@@ -1,0 +1,62 @@
+"""Shared helpers: write input files, run the real CLI, read its output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from nlp_jtbd.cli import main
+from nlp_jtbd.ingest import IngestOptions, Ingestor
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., Path]:
+    """Write text (or bytes) to a file under tmp_path, in any encoding."""
+
+    def _write(name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode(encoding))
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run ``jtbd ARGS`` in-process; return (exit code, stdout, stderr)."""
+
+    def _run(*args: str | Path) -> tuple[int, str, str]:
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return _run
+
+
+def ingest(*paths: Path, **options: object) -> tuple[pd.DataFrame, Ingestor]:
+    """Ingest with the library API; returns the utterances and the ingestor (for its report)."""
+    ingestor = Ingestor(IngestOptions(**options))
+    return ingestor.ingest(paths), ingestor
+
+
+def turns(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(speaker, role, turn text) per turn, in order."""
+    out = []
+    for _, group in frame.groupby(["doc_id", "turn_index"], sort=False):
+        group = group.sort_values("sentence_index")
+        out.append((group.speaker.iloc[0], group.role.iloc[0], " ".join(group.text)))
+    return out
