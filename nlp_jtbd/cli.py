@@ -6,8 +6,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -15,7 +16,10 @@ from rich.console import Console
 from rich.table import Table
 
 from nlp_jtbd import __version__
-from nlp_jtbd.errors import JTBDError, UsageError
+from nlp_jtbd.errors import JTBDError, Problem, UsageError
+
+if TYPE_CHECKING:
+    from nlp_jtbd.ingest import IngestReport
 
 app = typer.Typer(
     name="jtbd",
@@ -141,7 +145,9 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _progress(chunks, quiet: bool):
+def _progress(
+    chunks: Iterator[list[dict[str, object]]], quiet: bool
+) -> Iterator[list[dict[str, object]]]:
     if quiet or not err.is_terminal:
         yield from chunks
         return
@@ -153,13 +159,13 @@ def _progress(chunks, quiet: bool):
             yield chunk
 
 
-def _print_problems(problems) -> None:
+def _print_problems(problems: list[Problem]) -> None:
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
         err.print(problem.render(), style=style, highlight=False, markup=False)
 
 
-def _print_summary(report, out_path: Path, elapsed: float) -> None:
+def _print_summary(report: IngestReport, out_path: Path, elapsed: float) -> None:
     table = Table(title="Ingestion", show_header=False, box=None)
     table.add_row("files", f"{report.files} read, {report.files_failed} failed")
     table.add_row("documents", " ".join(f"{k}={v}" for k, v in sorted(report.source_types.items())))

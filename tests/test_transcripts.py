@@ -354,9 +354,7 @@ def test_meeting_json_with_content_field_and_no_timestamps(write) -> None:
 
 
 def test_malformed_json_names_line_and_column(write) -> None:
-    _, ingestor = ingest(
-        write("bad.json", '{"segments": [\n  {"speaker": "A", "text": "hi"\n]}')
-    )
+    _, ingestor = ingest(write("bad.json", '{"segments": [\n  {"speaker": "A", "text": "hi"\n]}'))
     error = ingestor.report_.errors[0]
     assert error.loc == "line 3, column 1" and "malformed JSON" in error.message
     assert error.fix

@@ -15,14 +15,14 @@ from nlp_jtbd.errors import InputError, JTBDError, Problem
 from nlp_jtbd.ingest import speakers
 from nlp_jtbd.ingest.assemble import CORE_COLUMNS, document_rows
 from nlp_jtbd.ingest.formats import TABLE_FORMATS, detect_format, iter_input_files
-from nlp_jtbd.ingest.language import UNDETERMINED, LanguageDetector
+from nlp_jtbd.ingest.language import LanguageDetector
 from nlp_jtbd.ingest.model import Document, Piece, Turn, merge_consecutive_turns
 from nlp_jtbd.ingest.options import IngestOptions
 from nlp_jtbd.ingest.readers.diarized_json import parse_diarized, parse_json_text
 from nlp_jtbd.ingest.readers.docx import docx_text
 from nlp_jtbd.ingest.readers.plaintext import parse_transcript
 from nlp_jtbd.ingest.readers.subtitles import parse_subtitles
-from nlp_jtbd.ingest.readers.tabular import as_text, detect_columns, read_table
+from nlp_jtbd.ingest.readers.tabular import Columns, as_text, detect_columns, read_table
 from nlp_jtbd.ingest.textio import check_not_binary, decode_bytes
 
 _CUSTOMER_KEYS = ("customer_id", "customer", "client_id", "customer_code", "account_id")
@@ -30,6 +30,9 @@ _INTERVIEWER_KEYS = ("interviewer", "moderator", "интервьюер", "вед
 _RESPONDENT_KEYS = ("interviewee", "respondent", "респондент", "katılımcı")
 _LANG_KEYS = ("lang", "language", "язык", "dil")
 _SAMPLE_ROWS = 200
+_READER_LOC = re.compile(
+    r"^(?P<loc>(?:lines?|cue|segment|row|rows) [^:]{1,80}): (?P<message>.+)$", re.S
+)
 
 
 @dataclass
@@ -173,12 +176,7 @@ class Ingestor:
                 turns, warnings, metadata = result.turns, result.warnings, result.metadata
                 source_text, lang = result.source_text, result.lang
         for warning in warnings:
-            loc, _, message = (
-                warning.partition(": ")
-                if re.match(r"^(line|cue|segment) ", warning)
-                else ("", "", warning)
-            )
-            self._warn(path, message, loc=loc or None)
+            self._reader_warning(path, warning)
         if not turns:
             raise InputError(
                 "no transcript text found", fix="check that the file is not empty or cut off"
@@ -245,12 +243,7 @@ class Ingestor:
         if batch:
             yield self._table_batch(path, fmt, stem, cols, batch, seen_ids, empty)
         for warning in table.warnings:
-            loc, _, message = (
-                warning.partition(": ")
-                if warning.startswith(("line ", "lines "))
-                else ("", "", warning)
-            )
-            self._warn(path, message, loc=loc or None)
+            self._reader_warning(path, warning)
         if empty:
             shown = ", ".join(map(str, empty[:10])) + (" …" if len(empty) > 10 else "")
             self._warn(
@@ -264,7 +257,7 @@ class Ingestor:
         path: Path,
         fmt: str,
         stem: str,
-        cols: object,
+        cols: Columns,
         batch: list[tuple[int, dict[str, object]]],
         seen_ids: set[str],
         empty: list[int],
@@ -272,11 +265,11 @@ class Ingestor:
         docs: list[tuple[Document, str | None]] = []
         row_word = "line" if fmt in ("csv", "jsonl") else "row"
         for number, record in batch:
-            text = as_text(record.get(cols.text)).strip()  # type: ignore[attr-defined]
+            text = as_text(record.get(cols.text)).strip()
             if not text:
                 empty.append(number)
                 continue
-            source_id = as_text(record.get(cols.id)).strip() if cols.id else ""  # type: ignore[attr-defined]
+            source_id = as_text(record.get(cols.id)).strip() if cols.id else ""
             key = source_id or f"row{number}-{hashlib.sha1(text.encode()).hexdigest()[:6]}"
             if key in seen_ids:
                 self._warn(
@@ -286,16 +279,16 @@ class Ingestor:
                 )
                 key = f"{key}-row{number}"
             seen_ids.add(key)
-            customer = as_text(record.get(cols.customer)).strip() if cols.customer else ""  # type: ignore[attr-defined]
-            author = as_text(record.get(cols.author)).strip() if cols.author else ""  # type: ignore[attr-defined]
+            customer = as_text(record.get(cols.customer)).strip() if cols.customer else ""
+            author = as_text(record.get(cols.author)).strip() if cols.author else ""
             meta: dict[str, str] = {}
             if source_id:
                 meta["source_id"] = source_id
-            if cols.date:  # type: ignore[attr-defined]
-                meta["date"] = as_text(record.get(cols.date)).strip()  # type: ignore[attr-defined]
+            if cols.date:
+                meta["date"] = as_text(record.get(cols.date)).strip()
             if author:
                 meta["author"] = author
-            for name in cols.others:  # type: ignore[attr-defined]
+            for name in cols.others:
                 meta[name] = as_text(record.get(name))
             piece = Piece(text, 0, len(text), f"{row_word} {number}", None, None, " ")
             turn = Turn(
@@ -313,11 +306,8 @@ class Ingestor:
             )
             docs.append((doc, customer or None))
         langs = self.detector.detect_many([d.source_text for d, _ in docs])
-        dominant = Counter(lang for lang in langs if lang != UNDETERMINED).most_common(1)
-        default = dominant[0][0] if dominant else UNDETERMINED
         rows: list[dict[str, object]] = []
         for (doc, customer), lang in zip(docs, langs, strict=True):
-            lang = lang if lang != UNDETERMINED else default
             doc_rows = document_rows(
                 doc,
                 {doc.turns[0].speaker: "respondent"},
@@ -345,6 +335,14 @@ class Ingestor:
 
     def _warn(self, path: Path, message: str, loc: str | None = None) -> None:
         self._problem(path, message, None, loc, "warning")
+
+    def _reader_warning(self, path: Path, warning: str) -> None:
+        """Readers write warnings as ``"line 12: message"``; split off the location."""
+        match = _READER_LOC.match(warning)
+        if match:
+            self._warn(path, match.group("message"), loc=match.group("loc"))
+        else:
+            self._warn(path, warning)
 
     def _manifest_row(self, path: Path) -> dict[str, str]:
         if not self._manifest:

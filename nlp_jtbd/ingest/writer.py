@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -106,7 +107,7 @@ class UtteranceWriter:
             if first and self.format == "csv":
                 pd.DataFrame(columns=schema.names).to_csv(out, index=False)
 
-    def _tables(self, schema: pa.Schema):
+    def _tables(self, schema: pa.Schema) -> Iterator[pa.Table]:
         if not self._parts:
             yield pa.Table.from_pylist([], schema=schema)
             return
