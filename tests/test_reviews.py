@@ -137,11 +137,16 @@ def test_large_files_are_streamed_in_chunks(tmp_path: Path) -> None:
     assert sum(len(c) for c in chunks) == 1000
 
 
-def test_short_reviews_take_the_language_of_a_dominant_batch(tmp_path: Path) -> None:
-    path = tmp_path / "tr.csv"
+def test_short_reviews_are_settled_by_the_language_mix_of_their_batch(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
     texts = [
-        f"Uygulama {w} çok iyi çalışıyor, teşekkürler." for w in ("gerçekten", "bence", "artık")
+        *(f"Uygulama {w} çok iyi çalışıyor, teşekkürler." for w in ("gerçekten", "bence", "artık")),
+        *(f"Приложение {w} работает, спасибо за поддержку." for w in ("отлично", "стабильно")),
+        "Works well, support answers within an hour.",
+        "Норм",  # alone, lingua leans Ukrainian; in this batch it is Russian
+        "Süper",
+        "ok 👍",  # two letters: undecidable, and said so
     ]
-    pd.DataFrame({"text": [*texts, "Süper", "ok 👍"]}).to_csv(path, index=False)
-    frame, _ = ingest(path)
-    assert set(frame.lang) == {"tr"}
+    pd.DataFrame({"text": texts}).to_csv(path, index=False)
+    frame, _ = ingest(path, split_reviews=False)
+    assert list(frame.lang[-3:]) == ["ru", "tr", "und"]

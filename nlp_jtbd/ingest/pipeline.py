@@ -407,7 +407,9 @@ def _pop_first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
 
 
 def _values(meta: dict[str, str], keys: tuple[str, ...]) -> list[str]:
-    return [v for k, v in meta.items() if k.lower() in keys and v]
+    """Names listed under ``keys``; ``"Иван Смирнов; Елена Ким"`` is two names."""
+    names = [v for k, v in meta.items() if k.lower() in keys and v]
+    return [n.strip() for value in names for n in re.split(r"[;,]", value) if n.strip()]
 
 
 def _safe_metadata(meta: dict[str, str]) -> dict[str, str]:

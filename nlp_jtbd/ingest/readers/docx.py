@@ -44,7 +44,7 @@ def docx_text(data: bytes) -> tuple[str, dict[str, str]]:
     props = doc.core_properties
     meta = {
         key: str(value)
-        for key, value in (("title", props.title), ("author", props.author))
-        if value
+        for key, value in (("title", props.title), ("document_author", props.author))
+        if value and value != "python-docx"  # the library's placeholder, not a person
     }
     return "\n".join(lines), meta
