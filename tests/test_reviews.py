@@ -150,3 +150,24 @@ def test_short_reviews_are_settled_by_the_language_mix_of_their_batch(tmp_path: 
     pd.DataFrame({"text": texts}).to_csv(path, index=False)
     frame, _ = ingest(path, split_reviews=False)
     assert list(frame.lang[-3:]) == ["ru", "tr", "und"]
+
+
+def test_an_unclosed_quote_is_pointed_out(tmp_path: Path) -> None:
+    path = tmp_path / "open_quote.csv"
+    rows = [f"{i},Review {i} is short and fine." for i in range(2, 80)]
+    path.write_text(
+        'id,text\n1,"Starts a quote and never ends it\n' + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    _, ingestor = ingest(path)
+    warning = ingestor.report_.problems[0]
+    assert warning.loc == "line 2" and "quote was left open" in warning.message
+
+
+def test_multiline_quoted_reviews_keep_their_starting_line(tmp_path: Path) -> None:
+    path = tmp_path / "multi.csv"
+    path.write_text(
+        'id,text\n1,"First line.\nSecond line."\n2,Next review here.\n', encoding="utf-8"
+    )
+    frame, _ = ingest(path)
+    assert frame.groupby("source_id").source_loc.first().to_dict() == {"1": "line 2", "2": "line 4"}
+    assert list(frame.text[:2]) == ["First line.", "Second line."]

@@ -52,3 +52,16 @@ def test_blank_line_is_a_hard_break_and_spans_are_trimmed(lang: str) -> None:
     text = "  first part without a full stop\n\nsecond part.  "
     spans = split_sentences(text, lang)
     assert [text[a:b] for a, b in spans] == ["first part without a full stop", "second part."]
+
+
+def test_transcription_markup_is_dropped_from_the_quote_text() -> None:
+    from nlp_jtbd.ingest.normalise import tidy
+
+    assert tidy("{vocalsound} Okay , that's {disfmarker} fine .") == "Okay, that's fine."
+    assert tidy("We paid [inaudible 00:12:03] a lot (laughs) really") == "We paid a lot really"
+    assert tidy("Ну [неразборчиво] дорого (смеётся).") == "Ну дорого."
+    assert tidy("Fiyat [anlaşılmıyor] yüksekti.") == "Fiyat yüksekti."
+    assert (
+        tidy("Keep [Acme Corp] and (sometimes) brackets.")
+        == "Keep [Acme Corp] and (sometimes) brackets."
+    )

@@ -426,3 +426,43 @@ def test_docx_table_transcript(tmp_path: Path) -> None:
 def test_broken_docx_is_reported(write) -> None:
     _, ingestor = ingest(write("broken.docx", b"PK\x03\x04 not really a zip"))
     assert "not a readable Word document" in ingestor.report_.errors[0].message
+
+
+def test_transcript_mixing_utf8_and_cp1251_lines_is_decoded_and_reported(write) -> None:
+    data = (
+        "Интервьюер: Почему вы ушли?\n".encode()
+        + "Респондент: Дорого, т.е. очень дорого.\n".encode("cp1251")
+    )
+    frame, ingestor = ingest(write("mixed.txt", data))
+    assert list(frame.text) == ["Почему вы ушли?", "Дорого, т.е. очень дорого."]
+    assert "lines 2" in ingestor.report_.problems[0].message
+
+
+EXPECTED_EXAMPLE_SPEAKERS = {
+    "ru_clinic_switch.md": {"Интервьюер": "interviewer", "Респондент": "respondent"},
+    "ru_delivery_switch.txt": {"Ведущий": "interviewer", "Ольга": "respondent"},
+    "ru_bank_team.vtt": {
+        "Мария": "interviewer",
+        "Иван Смирнов": "respondent",
+        "Елена Ким": "respondent",
+    },
+    "en_online_store.vtt": {"Interviewer": "interviewer", "Sarah Chen": "respondent"},
+    "en_fitness_studio.srt": {"INTERVIEWER": "interviewer", "MARCUS": "respondent"},
+    "en_logistics_qa.txt": {"Q": "interviewer", "A": "respondent"},
+    "tr_ecommerce.json": {"SPEAKER_01": "interviewer", "SPEAKER_00": "respondent"},
+    "tr_b2b_distributor.docx": {"Görüşmeci": "interviewer", "Katılımcı": "respondent"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_EXAMPLE_SPEAKERS))
+def test_bundled_interviews_have_the_right_speakers_and_roles(name: str) -> None:
+    from conftest import EXAMPLES
+
+    frame, ingestor = ingest(
+        EXAMPLES / "interviews" / name, meta=EXAMPLES / "interviews" / "manifest.csv"
+    )
+    assert dict(frame.groupby("speaker").role.first()) == EXPECTED_EXAMPLE_SPEAKERS[name]
+    assert frame.customer_id.str.match(r"^C\d{4}$").all()
+    assert frame.lang.iloc[0] == name[:2]
+    assert frame.utterance_id.is_unique
+    assert not ingestor.report_.errors

@@ -6,6 +6,7 @@ import hashlib
 from bisect import bisect_right
 
 from nlp_jtbd.ingest.model import Document, Role
+from nlp_jtbd.ingest.normalise import is_speech, tidy
 from nlp_jtbd.ingest.sentences import split_sentences
 
 CORE_COLUMNS = (
@@ -44,8 +45,8 @@ def document_rows(
         merged = "".join(parts)
         spans = split_sentences(merged, lang) if split else [_strip_span(merged)]
         for sentence_index, (a, b) in enumerate(spans):
-            text = " ".join(merged[a:b].split())
-            if not text:
+            text = tidy(merged[a:b])
+            if not is_speech(text):
                 continue
             first = max(bisect_right(starts, a) - 1, 0)
             last = max(bisect_right(starts, b - 1) - 1, 0)

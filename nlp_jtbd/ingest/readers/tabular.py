@@ -43,6 +43,7 @@ _DATE_NAMES = (
 _AUTHOR_NAMES = ("author", "user", "username", "user_name", "reviewer", "name", "автор", "yazar")
 _LETTERS = re.compile(r"[^\W\d_]")
 CHUNK_BYTES = 1 << 20
+_SUSPICIOUS_SPAN = 50  # lines one CSV row may span before we suspect an open quote
 
 
 def _norm(name: str) -> str:
@@ -240,6 +241,7 @@ def _read_csv(path: Path, encoding: str | None) -> TableRows:
                 header[i] = f"{h}_{seen[h]}"
 
     def rows() -> Iterator[tuple[int, dict[str, object]]]:
+        end = reader.line_num
         while True:
             try:
                 values = next(reader)
@@ -251,9 +253,14 @@ def _read_csv(path: Path, encoding: str | None) -> TableRows:
                     where=f"line {reader.line_num}",
                     fix="check for an unclosed quote in that row",
                 ) from exc
+            line, end = end + 1, reader.line_num  # a quoted field may span several lines
             if not any(v.strip() for v in values):
                 continue
-            line = reader.line_num
+            if end - line >= _SUSPICIOUS_SPAN:
+                warnings.append(
+                    f"line {line}: this row runs to line {end}; if that is not one long review, "
+                    "a quote was left open there"
+                )
             if len(values) != len(header):
                 warnings.append(
                     f"line {line}: {len(values)} fields where the header has {len(header)}; "
