@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +14,16 @@ from nlp_jtbd.ingest import speakers
 from nlp_jtbd.ingest.assemble import CORE_COLUMNS, document_rows
 from nlp_jtbd.ingest.formats import TABLE_FORMATS, detect_format, iter_input_files
 from nlp_jtbd.ingest.language import LanguageDetector
+from nlp_jtbd.ingest.metadata import (
+    CUSTOMER_KEYS,
+    INTERVIEWER_KEYS,
+    RESPONDENT_KEYS,
+    declared_lang,
+    load_manifest,
+    names_under,
+    pop_first,
+    safe_metadata,
+)
 from nlp_jtbd.ingest.model import Document, Piece, Turn, merge_consecutive_turns
 from nlp_jtbd.ingest.options import IngestOptions
 from nlp_jtbd.ingest.readers.diarized_json import parse_diarized, parse_json_text
@@ -23,52 +31,13 @@ from nlp_jtbd.ingest.readers.docx import docx_text
 from nlp_jtbd.ingest.readers.plaintext import parse_transcript
 from nlp_jtbd.ingest.readers.subtitles import parse_subtitles
 from nlp_jtbd.ingest.readers.tabular import Columns, as_text, detect_columns, read_table
+from nlp_jtbd.ingest.report import IngestReport
 from nlp_jtbd.ingest.textio import check_not_binary, decode_bytes
 
-_CUSTOMER_KEYS = ("customer_id", "customer", "client_id", "customer_code", "account_id")
-_INTERVIEWER_KEYS = ("interviewer", "moderator", "интервьюер", "ведущий", "görüşmeci")
-_RESPONDENT_KEYS = ("interviewee", "respondent", "респондент", "katılımcı")
-_LANG_KEYS = ("lang", "language", "язык", "dil")
 _SAMPLE_ROWS = 200
 _READER_LOC = re.compile(
     r"^(?P<loc>(?:lines?|cue|segment|row|rows) [^:]{1,80}): (?P<message>.+)$", re.S
 )
-
-
-@dataclass
-class IngestReport:
-    """What an ingestion run read, produced and ran into."""
-
-    files: int = 0
-    files_failed: int = 0
-    documents: int = 0
-    utterances: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    formats: Counter[str] = field(default_factory=Counter)
-    languages: Counter[str] = field(default_factory=Counter)
-    roles: Counter[str] = field(default_factory=Counter)
-    source_types: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "files": self.files,
-            "files_failed": self.files_failed,
-            "documents": self.documents,
-            "utterances": self.utterances,
-            "formats": dict(self.formats),
-            "languages": dict(self.languages),
-            "roles": dict(self.roles),
-            "source_types": dict(self.source_types),
-            "problems": [p.__dict__ for p in self.problems],
-        }
 
 
 def _slug(text: str) -> str:
@@ -190,22 +159,22 @@ class Ingestor:
             source_text=source_text,
             turns=merge_consecutive_turns(turns),
             metadata=metadata,
-            lang=lang or _declared_lang(metadata),
+            lang=lang or declared_lang(metadata),
         )
         return doc
 
     def _document_rows(self, doc: Document) -> list[dict[str, object]]:
         meta = dict(doc.metadata)
-        customer = _pop_first(meta, _CUSTOMER_KEYS)
-        interviewers = [*self.options.interviewers, *_values(meta, _INTERVIEWER_KEYS)]
-        respondents = _values(meta, _RESPONDENT_KEYS)
+        customer = pop_first(meta, CUSTOMER_KEYS)
+        interviewers = [*self.options.interviewers, *names_under(meta, INTERVIEWER_KEYS)]
+        respondents = names_under(meta, RESPONDENT_KEYS)
         roles = speakers.assign_roles(doc.turns, interviewers, respondents)
         lang = doc.lang
         if not lang:
             evidence = [t for t in doc.turns if roles.get(t.speaker) != "interviewer"] or doc.turns
             sample = " ".join(p.text for t in evidence for p in t.pieces)[:4000]
             lang = self.detector.detect(sample)
-        doc.metadata = _safe_metadata(meta)
+        doc.metadata = safe_metadata(meta)
         rows = document_rows(doc, roles, lang, customer)
         self._count(doc, rows)
         return rows
@@ -301,7 +270,7 @@ class Ingestor:
                 source_type="review",
                 source_text=text,
                 turns=[turn],
-                metadata=_safe_metadata(meta),
+                metadata=safe_metadata(meta),
                 row=number,
             )
             docs.append((doc, customer or None))
@@ -362,56 +331,3 @@ class Ingestor:
                 self.options.meta,
                 f"{len(unused)} rows match no input file: {', '.join(unused[:5])}",
             )
-
-
-def load_manifest(path: Path) -> dict[str, dict[str, str]]:
-    """Per-file metadata: a CSV with a ``path`` (or ``file``) column and any other columns."""
-    if not path.exists():
-        raise InputError(f"metadata file {path} does not exist", fix="check the --meta path")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(
-            f"cannot read metadata file {path}: {exc}", fix="save it as a UTF-8 CSV"
-        ) from exc
-    key = next(
-        (c for c in frame.columns if c.strip().lower() in ("path", "file", "filename", "doc")), None
-    )
-    if key is None:
-        raise InputError(
-            f"metadata file {path} has no 'path' column",
-            where="header",
-            fix=f"add a 'path' column with the file names; columns are: {', '.join(frame.columns)}",
-        )
-    manifest: dict[str, dict[str, str]] = {}
-    for record in frame.to_dict("records"):
-        name = str(record.pop(key)).strip()
-        manifest[name] = {k.strip(): str(v).strip() for k, v in record.items() if str(v).strip()}
-    return manifest
-
-
-def _declared_lang(metadata: dict[str, str]) -> str | None:
-    for key in _LANG_KEYS:
-        value = metadata.get(key, "").strip().lower()
-        if re.fullmatch(r"[a-z]{2}", value):
-            return value
-    return None
-
-
-def _pop_first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
-    for key in keys:
-        for actual in list(meta):
-            if actual.lower() == key and meta[actual].strip():
-                return meta.pop(actual).strip()
-    return None
-
-
-def _values(meta: dict[str, str], keys: tuple[str, ...]) -> list[str]:
-    """Names listed under ``keys``; ``"Иван Смирнов; Елена Ким"`` is two names."""
-    names = [v for k, v in meta.items() if k.lower() in keys and v]
-    return [n.strip() for value in names for n in re.split(r"[;,]", value) if n.strip()]
-
-
-def _safe_metadata(meta: dict[str, str]) -> dict[str, str]:
-    """Metadata columns never overwrite core columns: ``text`` becomes ``meta_text``."""
-    return {(f"meta_{k}" if k in CORE_COLUMNS else k): v for k, v in meta.items()}

@@ -1,0 +1,44 @@
+"""What an ingestion run read, produced and ran into."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from nlp_jtbd.errors import Problem
+
+
+@dataclass
+class IngestReport:
+    """What an ingestion run read, produced and ran into."""
+
+    files: int = 0
+    files_failed: int = 0
+    documents: int = 0
+    utterances: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    formats: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    roles: Counter[str] = field(default_factory=Counter)
+    source_types: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "files_failed": self.files_failed,
+            "documents": self.documents,
+            "utterances": self.utterances,
+            "formats": dict(self.formats),
+            "languages": dict(self.languages),
+            "roles": dict(self.roles),
+            "source_types": dict(self.source_types),
+            "problems": [p.__dict__ for p in self.problems],
+        }
