@@ -22,8 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from _record import record_block
+
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-REPO = Path(__file__).resolve().parents[1]
 SOURCES = [  # (file, text column, delimiter)
     ("clap_app_reviews/rq1-raw-data.csv", "review", ","),
     ("urr_app_reviews/golden_set.csv", "reviewText", ","),
@@ -131,16 +132,7 @@ def record(results: list[dict[str, float]]) -> None:
             f"| {r['rows']:,} | {r['input_mb']:.1f} MB | {r['utterances']:,} "
             f"| {r['seconds']:.1f} s | {r['rows_per_s']:,.0f} | {r['peak_rss_mb']:.0f} MB |"
         )
-    table = "\n".join(lines)
-    path = REPO / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start, end = "<!-- ingest_stream:start -->", "<!-- ingest_stream:end -->"
-    block = f"{start}\n{table}\n{end}"
-    if start in text:
-        text = re.sub(re.escape(start) + ".*?" + re.escape(end), block, text, flags=re.S)
-    else:
-        text += f"\n{block}\n"
-    path.write_text(text, encoding="utf-8")
+    record_block("ingest_stream", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -466,3 +466,12 @@ def test_bundled_interviews_have_the_right_speakers_and_roles(name: str) -> None
     assert frame.lang.iloc[0] == name[:2]
     assert frame.utterance_id.is_unique
     assert not ingestor.report_.errors
+
+
+def test_content_beats_a_misleading_suffix(write) -> None:
+    frame, _ = ingest(write("export.txt", json.dumps(SEGMENTS, ensure_ascii=False)))
+    assert set(frame.source_format) == {"json"}
+    frame, _ = ingest(write("subs.txt", SRT))
+    assert set(frame.source_format) == {"srt"}
+    frame, _ = ingest(write("teams.txt", TEAMS_VTT))
+    assert set(frame.source_format) == {"vtt"}

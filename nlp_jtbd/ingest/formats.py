@@ -27,8 +27,8 @@ def detect_format(path: Path, head: bytes) -> str:
     fmt = SUFFIXES.get(suffix)
     if fmt in ("txt", None) and _SRT_TIMING.search(head):
         return "srt"
-    if fmt is None and text_head.lstrip()[:1] in (b"{", b"["):
-        return "json"
+    if fmt in ("txt", None) and re.match(rb"\s*(\{\s*\"|\[\s*\{)", text_head):
+        return "json"  # a JSON export saved as .txt (or without a suffix)
     if fmt is None:
         raise InputError(
             f"unknown file type '{suffix or '(no suffix)'}'",
