@@ -171,3 +171,12 @@ def test_multiline_quoted_reviews_keep_their_starting_line(tmp_path: Path) -> No
     frame, _ = ingest(path)
     assert frame.groupby("source_id").source_loc.first().to_dict() == {"1": "line 2", "2": "line 4"}
     assert list(frame.text[:2]) == ["First line.", "Second line."]
+
+
+def test_emoji_and_punctuation_are_kept_with_their_sentence_not_as_rows_of_their_own(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "emoji.csv"
+    pd.DataFrame({"text": ["Great app. 👍", "👍", "!! Works fine."]}).to_csv(path, index=False)
+    frame, _ = ingest(path)
+    assert list(frame.text) == ["Great app. 👍", "👍", "!! Works fine."]

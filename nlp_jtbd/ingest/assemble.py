@@ -44,10 +44,7 @@ def document_rows(
             length += len(piece.text)
         merged = "".join(parts)
         spans = split_sentences(merged, lang) if split else [_strip_span(merged)]
-        for sentence_index, (a, b) in enumerate(spans):
-            text = tidy(merged[a:b])
-            if not is_speech(text):
-                continue
+        for sentence_index, (a, b, text) in enumerate(_speech_spans(merged, spans)):
             first = max(bisect_right(starts, a) - 1, 0)
             last = max(bisect_right(starts, b - 1) - 1, 0)
             p, q = turn.pieces[first], turn.pieces[last]
@@ -76,6 +73,34 @@ def document_rows(
                 }
             )
     return rows
+
+
+def _speech_spans(merged: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Tidy sentence texts; fragments without words ("👍", "!!") join the sentence before them.
+
+    A turn that is nothing but such a fragment (a "👍" review) is kept as it is; pure
+    transcription markup ("[laughter]") disappears.
+    """
+    out: list[tuple[int, int, str]] = []
+    pending: int | None = None  # start of leading fragments, joined to the first sentence
+    for a, b in spans:
+        text = tidy(merged[a:b])
+        if not text:
+            continue
+        if is_speech(text):
+            if pending is not None:
+                a, pending = pending, None
+                text = tidy(merged[a:b])
+            out.append((a, b, text))
+        elif out:
+            start = out[-1][0]
+            out[-1] = (start, b, tidy(merged[start:b]))
+        elif pending is None:
+            pending = a
+    if pending is not None:  # nothing but fragments: keep them as they are
+        end = spans[-1][1]
+        out.append((pending, end, tidy(merged[pending:end])))
+    return out
 
 
 def _strip_span(text: str) -> tuple[int, int]:
