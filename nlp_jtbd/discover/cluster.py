@@ -1,0 +1,39 @@
+"""Density clustering of reduced vectors (HDBSCAN)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def auto_min_cluster_size(n: int) -> int:
+    """Small corpora need small clusters (a 60-review app has topics of 3–5 reviews)."""
+    return int(min(10, max(3, round(math.sqrt(n) / 5))))
+
+
+class HDBSCANClusterer:
+    """HDBSCAN with a corpus-size-aware ``min_cluster_size`` (``None`` = automatic)."""
+
+    def __init__(
+        self,
+        min_cluster_size: int | None = None,
+        min_samples: int | None = None,
+        cluster_selection_method: str = "eom",
+    ) -> None:
+        self.min_cluster_size = min_cluster_size
+        self.min_samples = min_samples
+        self.cluster_selection_method = cluster_selection_method
+
+    def fit(self, reduced: np.ndarray) -> HDBSCANClusterer:
+        import hdbscan
+
+        size = self.min_cluster_size or auto_min_cluster_size(len(reduced))
+        self.min_cluster_size_ = size
+        model = hdbscan.HDBSCAN(
+            min_cluster_size=size,
+            min_samples=self.min_samples,
+            cluster_selection_method=self.cluster_selection_method,
+        )
+        self.labels_ = model.fit_predict(reduced).astype(np.int64)
+        return self

@@ -1,0 +1,91 @@
+"""Discovery on an utterance table, and the files it writes into the analysis directory."""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from nlp_jtbd import __version__
+from nlp_jtbd.discover.assign import Placement
+from nlp_jtbd.discover.pipeline import Discovery
+from nlp_jtbd.errors import InputError
+
+_QUOTE_COLUMNS = ("doc_id", "speaker", "role", "start_s", "end_s", "source_path", "source_loc")
+
+
+def select_evidence(utterances: pd.DataFrame, include_interviewer: bool = False) -> pd.DataFrame:
+    """Utterances that count as evidence: everything but interviewer questions by default."""
+    rows = utterances
+    if not include_interviewer and "role" in rows.columns:
+        rows = rows[rows["role"].fillna("unknown") != "interviewer"]
+    rows = rows[rows["text"].str.strip() != ""]
+    if rows.empty:
+        raise InputError(
+            "no respondent utterances to cluster",
+            fix="check the roles in the ingested file, or pass --include-interviewer",
+        )
+    return rows.reset_index(drop=True)
+
+
+def assignments_frame(utterances: pd.DataFrame, placement: Placement) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "utterance_id": utterances["utterance_id"].to_numpy(),
+            "cluster_id": placement.cluster_id,
+            "confidence": placement.confidence.round(4),
+            "is_outlier": placement.is_outlier,
+            "nearest_cluster": placement.nearest,
+            "similarity": placement.similarity.round(4),
+        }
+    )
+
+
+def write_discovery(
+    model: Discovery, utterances: pd.DataFrame, out_dir: str | Path, settings: dict[str, object]
+) -> dict[str, object]:
+    """Write clusters.csv, representatives.csv, assignments.csv, model/ and summary.json."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    ids = utterances["utterance_id"].to_numpy()
+    clusters = model.clusters_.copy()
+    clusters["keywords"] = clusters["keywords"].map("; ".join)
+    clusters["representative_ids"] = clusters["representatives"].map(
+        lambda idx: "; ".join(ids[i] for i in idx)
+    )
+    clusters.drop(columns=["representatives"]).to_csv(out / "clusters.csv", index=False)
+    quotes = []
+    for row in model.clusters_.itertuples():
+        for rank, index in enumerate(row.representatives, start=1):
+            record = utterances.iloc[index]
+            quote = {"cluster_id": row.cluster_id, "rank": rank, "utterance_id": ids[index]}
+            quote.update({c: record[c] for c in _QUOTE_COLUMNS if c in utterances.columns})
+            quote["text"] = record["text"]
+            quotes.append(quote)
+    pd.DataFrame(quotes).to_csv(out / "representatives.csv", index=False)
+    assignments_frame(utterances, model.placement_).to_csv(out / "assignments.csv", index=False)
+    model.save(out / "model")
+    stats = model.stats_
+    summary = {
+        "stage": "discover",
+        "nlp_jtbd_version": __version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "settings": settings,
+        "embedding_model": model.embedder_key_,
+        "utterances": stats.utterances,
+        "clusters": stats.clusters,
+        "unassigned": stats.unassigned,
+        "outlier_share": round(stats.outlier_share, 4),
+        "embedded": stats.embedded,
+        "embeddings_from_cache": stats.cached,
+        "seconds": {k: round(v, 2) for k, v in stats.seconds.items()},
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
+    return summary
+
+
+__all__ = ["assignments_frame", "select_evidence", "write_discovery"]

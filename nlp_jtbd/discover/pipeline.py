@@ -1,0 +1,245 @@
+"""Discovery as one estimator: embed → reduce → cluster → assign → represent.
+
+>>> model = Discovery(model="use", random_state=42).fit(texts, langs)      # doctest: +SKIP
+>>> model.clusters_                     # id, size, label, keywords, representative indices
+>>> model.transform(new_texts)          # same rule as fit: transform(train) == fit_transform
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nlp_jtbd import __version__
+from nlp_jtbd.discover.assign import CentroidAssigner, Placement
+from nlp_jtbd.discover.cluster import HDBSCANClusterer
+from nlp_jtbd.discover.reduce import UMAPReducer
+from nlp_jtbd.embed import DEFAULT_MODEL, EmbeddingCache, embed_texts, get_embedder
+from nlp_jtbd.errors import InputError, UsageError
+
+MIN_UTTERANCES = 10
+_FORMAT_VERSION = 1
+
+
+@dataclass
+class DiscoveryStats:
+    """What a fit did, and how long each stage took."""
+
+    utterances: int = 0
+    embedded: int = 0
+    cached: int = 0
+    clusters: int = 0
+    unassigned: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def outlier_share(self) -> float:
+        return self.unassigned / self.utterances if self.utterances else 0.0
+
+
+class Discovery:
+    """Find recurring themes (candidate jobs, triggers, barriers) among utterances.
+
+    Parameters are the knobs a researcher needs; the stages are swappable objects
+    (``reducer``, ``clusterer``, ``assigner``) with scikit-learn-style ``fit`` methods.
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        min_cluster_size: int | None = None,
+        max_clusters: int | None = None,
+        merge_threshold: float = 0.95,
+        random_state: int = 42,
+        cache_dir: str | Path | None = None,
+        use_cache: bool = True,
+        reducer: UMAPReducer | None = None,
+        clusterer: HDBSCANClusterer | None = None,
+        assigner: CentroidAssigner | None = None,
+        top_n_words: int = 10,
+        n_representatives: int = 5,
+    ) -> None:
+        self.model = model
+        self.min_cluster_size = min_cluster_size
+        self.max_clusters = max_clusters
+        self.merge_threshold = merge_threshold
+        self.random_state = random_state
+        self.cache_dir = cache_dir
+        self.use_cache = use_cache
+        self.reducer = reducer
+        self.clusterer = clusterer
+        self.assigner = assigner
+        self.top_n_words = top_n_words
+        self.n_representatives = n_representatives
+
+    # -- embedding --------------------------------------------------------------------------
+    def embed(
+        self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
+    ) -> np.ndarray:
+        """Normalised vectors for ``texts`` from the configured model (and cache)."""
+        embedder = getattr(self, "_embedder", None) or get_embedder(self.model)
+        self._embedder = embedder
+        cache = EmbeddingCache(self.cache_dir) if self.use_cache else None
+        try:
+            vectors, stats = embed_texts(texts, embedder, cache, progress=progress)
+        finally:
+            if cache:
+                cache.close()
+        self.embedding_stats_ = stats
+        return vectors
+
+    # -- fitting ----------------------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str] | None = None,
+        *,
+        vectors: np.ndarray | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Discovery:
+        texts = list(texts)
+        if len(texts) < MIN_UTTERANCES:
+            raise InputError(
+                f"{len(texts)} utterances are too few to cluster (at least {MIN_UTTERANCES})",
+                fix="add more transcripts or reviews; with --role, check that the speakers' "
+                "roles were recognised",
+            )
+        langs = list(langs) if langs is not None else ["und"] * len(texts)
+        stats = DiscoveryStats(utterances=len(texts))
+        started = time.perf_counter()
+        if vectors is None:
+            vectors = self.embed(texts, progress)
+            stats.embedded = self.embedding_stats_.embedded
+            stats.cached = self.embedding_stats_.cached
+        else:
+            self._embedder = getattr(self, "_embedder", None) or get_embedder(self.model)
+        stats.seconds["embed"] = time.perf_counter() - started
+        stage = time.perf_counter()
+        reducer = self.reducer or UMAPReducer(random_state=self.random_state)
+        reduced = reducer.fit_transform(vectors)
+        stats.seconds["reduce"] = time.perf_counter() - stage
+        stage = time.perf_counter()
+        clusterer = self.clusterer or HDBSCANClusterer(min_cluster_size=self.min_cluster_size)
+        labels = clusterer.fit(reduced).labels_
+        assigner = self.assigner or CentroidAssigner(
+            merge_threshold=self.merge_threshold, max_clusters=self.max_clusters
+        )
+        assigner.fit(vectors, labels)
+        placement = assigner.predict(vectors)
+        stats.seconds["cluster"] = time.perf_counter() - stage
+        stage = time.perf_counter()
+        self.assigner_ = assigner
+        self.reduced_ = reduced
+        self.placement_ = placement
+        self.clusters_ = self._represent(texts, langs, placement, vectors)
+        stats.seconds["represent"] = time.perf_counter() - stage
+        stats.clusters = len(assigner.centroids_)
+        stats.unassigned = int(placement.is_outlier.sum())
+        self.stats_ = stats
+        self.embedder_key_ = self._embedder.key
+        return self
+
+    def fit_transform(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> Placement:
+        return self.fit(texts, langs).placement_
+
+    def transform(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> Placement:
+        """Place utterances in the fitted clusters (nearest centre, same rule as ``fit``)."""
+        self._check_fitted()
+        if vectors is None:
+            vectors = self.embed(list(texts))
+        return self.assigner_.predict(vectors)
+
+    def _represent(
+        self, texts: list[str], langs: list[str], placement: Placement, vectors: np.ndarray
+    ) -> pd.DataFrame:
+        from nlp_jtbd.discover.represent import ClusterRepresenter
+
+        rep = ClusterRepresenter(
+            top_n_words=self.top_n_words, n_representatives=self.n_representatives
+        ).fit(texts, langs, placement.cluster_id, vectors)
+        rows = []
+        for c in range(len(self.assigner_.centroids_)):
+            rows.append(
+                {
+                    "cluster_id": c,
+                    "size": int((placement.cluster_id == c).sum()),
+                    "label": rep.labels_text_.get(c, f"cluster {c}"),
+                    "keywords": [w for w, _ in rep.keywords_.get(c, [])],
+                    "representatives": list(rep.representatives_.get(c, [])),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    # -- persistence ------------------------------------------------------------------------
+    def save(self, directory: str | Path) -> Path:
+        """Write the fitted model (centres, radii, cluster descriptions) to ``directory``."""
+        self._check_fitted()
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        np.save(path / "centroids.npy", self.assigner_.centroids_)
+        np.save(path / "quantiles.npy", self.assigner_.quantiles_)
+        clusters = self.clusters_.drop(columns=["representatives"]).to_dict("records")
+        meta = {
+            "format_version": _FORMAT_VERSION,
+            "nlp_jtbd_version": __version__,
+            "model": self.model,
+            "embedder_key": self.embedder_key_,
+            "random_state": self.random_state,
+            "min_cluster_size": self.min_cluster_size,
+            "max_clusters": self.max_clusters,
+            "merge_threshold": self.merge_threshold,
+            "clusters": clusters,
+        }
+        (path / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
+        return path
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Discovery:
+        path = Path(directory)
+        meta_path = path / "model.json"
+        if not meta_path.exists():
+            raise UsageError(
+                f"{path} is not a saved discovery model (no model.json)",
+                fix="point --model at the model/ folder that `jtbd discover` wrote",
+            )
+        meta = json.loads(meta_path.read_text("utf-8"))
+        if meta.get("format_version") != _FORMAT_VERSION:
+            raise UsageError(
+                f"{path} was saved in model format {meta.get('format_version')}, this "
+                f"nlp_jtbd reads format {_FORMAT_VERSION}",
+                fix="re-run `jtbd discover` with this version",
+            )
+        model = cls(
+            meta["model"],
+            min_cluster_size=meta["min_cluster_size"],
+            max_clusters=meta["max_clusters"],
+            merge_threshold=meta["merge_threshold"],
+            random_state=meta["random_state"],
+        )
+        assigner = CentroidAssigner(merge_threshold=meta["merge_threshold"])
+        assigner.centroids_ = np.load(path / "centroids.npy")
+        assigner.quantiles_ = np.load(path / "quantiles.npy")
+        assigner.thresholds_ = assigner.quantiles_[:, 0].copy()
+        model.assigner_ = assigner
+        model.embedder_key_ = meta["embedder_key"]
+        model.clusters_ = pd.DataFrame(meta["clusters"])
+        embedder = get_embedder(meta["model"])
+        if embedder.key != meta["embedder_key"]:
+            raise UsageError(
+                f"the model was fitted with embeddings '{meta['embedder_key']}' but "
+                f"'{embedder.key}' is installed here",
+                fix="install the same embedding model version, or re-run `jtbd discover`",
+            )
+        model._embedder = embedder
+        return model
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "assigner_"):
+            raise UsageError("the discovery model is not fitted", fix="call fit() first")
