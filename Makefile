@@ -24,6 +24,8 @@ demo: setup
 	$(BIN)/jtbd ingest examples/interviews examples/reviews \
 		--meta examples/interviews/manifest.csv \
 		--out $(DEMO_OUT)/utterances.parquet
+	$(BIN)/jtbd discover $(DEMO_OUT)/utterances.parquet --out $(DEMO_OUT)
+	@echo "Demo output: $(DEMO_OUT)/ (utterances.parquet, clusters.csv, representatives.csv, assignments.csv, summary.json)"
 
 test: setup
 	$(BIN)/ruff check .
