@@ -12,8 +12,13 @@ def auto_min_cluster_size(n: int) -> int:
     return int(min(10, max(3, round(math.sqrt(n) / 5))))
 
 
+def auto_min_samples(min_cluster_size: int) -> int:
+    """Density smoothing: 1 for tiny themes (3-review topics), a third of the size otherwise."""
+    return max(1, min_cluster_size // 3)
+
+
 class HDBSCANClusterer:
-    """HDBSCAN with a corpus-size-aware ``min_cluster_size`` (``None`` = automatic)."""
+    """HDBSCAN with corpus-size-aware ``min_cluster_size`` and ``min_samples`` (``None`` = auto)."""
 
     def __init__(
         self,
@@ -30,9 +35,10 @@ class HDBSCANClusterer:
 
         size = self.min_cluster_size or auto_min_cluster_size(len(reduced))
         self.min_cluster_size_ = size
+        self.min_samples_ = self.min_samples or auto_min_samples(size)
         model = hdbscan.HDBSCAN(
             min_cluster_size=size,
-            min_samples=self.min_samples,
+            min_samples=self.min_samples_,
             cluster_selection_method=self.cluster_selection_method,
         )
         self.labels_ = model.fit_predict(reduced).astype(np.int64)

@@ -25,7 +25,7 @@ class UMAPReducer:
         n_components: int = 5,
         n_neighbors: int = 15,
         min_dist: float = 0.0,
-        n_epochs: int | None = None,
+        n_epochs: int | None = 200,
         random_state: int = 42,
     ) -> None:
         self.n_components = n_components
@@ -37,6 +37,9 @@ class UMAPReducer:
     def fit_transform(self, vectors: np.ndarray) -> np.ndarray:
         import umap
 
+        from nlp_jtbd.discover.jit import enable_umap_cache
+
+        enable_umap_cache()
         n = len(vectors)
         neighbors = max(2, min(self.n_neighbors, n - 1))
         components = max(2, min(self.n_components, n - 2))
