@@ -19,6 +19,7 @@ import pandas as pd
 from nlp_jtbd import __version__
 from nlp_jtbd.discover.assign import CentroidAssigner, Placement
 from nlp_jtbd.discover.cluster import HDBSCANClusterer
+from nlp_jtbd.discover.labels import multilingual_labels
 from nlp_jtbd.discover.reduce import UMAPReducer
 from nlp_jtbd.embed import DEFAULT_MODEL, EmbeddingCache, embed_texts, get_embedder
 from nlp_jtbd.errors import InputError, UsageError
@@ -164,17 +165,20 @@ class Discovery:
         rep = ClusterRepresenter(
             top_n_words=self.top_n_words, n_representatives=self.n_representatives
         ).fit(texts, langs, placement.cluster_id, vectors)
-        rows = []
-        for c in range(len(self.assigner_.centroids_)):
-            rows.append(
-                {
-                    "cluster_id": c,
-                    "size": int((placement.cluster_id == c).sum()),
-                    "label": rep.labels_text_.get(c, f"cluster {c}"),
-                    "keywords": [w for w, _ in rep.keywords_.get(c, [])],
-                    "representatives": list(rep.representatives_.get(c, [])),
-                }
-            )
+        ids = range(len(self.assigner_.centroids_))
+        keywords = {c: [w for w, _ in rep.keywords_.get(c, [])] for c in ids}
+        keywords, labels = multilingual_labels(keywords, lambda words: self.embed(words))
+        sizes = np.bincount(placement.cluster_id[placement.cluster_id >= 0], minlength=len(ids))
+        rows = [
+            {
+                "cluster_id": c,
+                "size": int(sizes[c]),
+                "label": labels[c],
+                "keywords": keywords[c],
+                "representatives": list(rep.representatives_.get(c, [])),
+            }
+            for c in ids
+        ]
         return pd.DataFrame(rows)
 
     # -- persistence ------------------------------------------------------------------------
