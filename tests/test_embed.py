@@ -1,0 +1,56 @@
+"""Embedding backends and the on-disk cache: each distinct text is embedded once, ever."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlp_jtbd.embed import EmbeddingCache, embed_texts, get_embedder
+from nlp_jtbd.errors import UsageError
+
+
+class Counting:
+    """The real USE model, counting what it is asked to embed."""
+
+    def __init__(self) -> None:
+        self.inner = get_embedder("use")
+        self.key = self.inner.key
+        self.seen: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        return self.inner.encode(texts)
+
+
+def test_duplicates_are_embedded_once_and_a_rerun_embeds_nothing(tmp_path: Path) -> None:
+    texts = [
+        "Доставка опять опоздала.",
+        "The SMS never arrived.",
+        "Доставка опять опоздала.",
+        "Kargo geç geldi.",
+    ]
+    model = Counting()
+    first, stats = embed_texts(texts, model, EmbeddingCache(tmp_path))
+    assert stats.unique == 3 and stats.embedded == 3 and len(model.seen) == 3
+    assert first.shape == (4, 512) and np.allclose(np.linalg.norm(first, axis=1), 1, atol=1e-2)
+    assert np.array_equal(first[0], first[2])
+    again, stats = embed_texts([*texts, "New one."], model, EmbeddingCache(tmp_path))
+    assert stats.cached == 3 and stats.embedded == 1 and model.seen[-1] == "New one."
+    assert np.array_equal(again[:4], first)
+
+
+def test_multilingual_default_puts_translations_together() -> None:
+    vectors = get_embedder("use").encode(
+        ["The delivery was late.", "Доставка опоздала.", "I love the new logo."]
+    )
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+@pytest.mark.parametrize("spec", ["word2vec", "st:", "st:/no/such/model-folder"])
+def test_unknown_or_missing_models_get_an_actionable_error(spec: str) -> None:
+    with pytest.raises(UsageError) as info:
+        get_embedder(spec).encode(["text"])
+    assert "--model" in (info.value.fix or "") or "st:" in (info.value.fix or "")
