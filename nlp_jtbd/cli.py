@@ -6,9 +6,10 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -19,6 +20,7 @@ from nlp_jtbd import __version__
 from nlp_jtbd.errors import JTBDError, Problem, UsageError
 
 if TYPE_CHECKING:
+    from nlp_jtbd.discover import Discovery
     from nlp_jtbd.ingest import IngestReport
 
 app = typer.Typer(
@@ -260,44 +262,33 @@ def assign(
         )
 
 
-class _NoProgress:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+ProgressCallback = Callable[[int, int], None]
 
 
-def _embedding_progress(quiet: bool):  # noqa: ANN202 - context manager yielding a callback
-    """A progress bar for embedding on a terminal; nothing otherwise."""
+@contextmanager
+def _embedding_progress(quiet: bool) -> Iterator[ProgressCallback | None]:
+    """A progress bar for embedding on a terminal; no callback otherwise."""
     if quiet or not err.is_terminal:
-        return _NoProgress()
-    from contextlib import contextmanager
-
+        yield None
+        return
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    @contextmanager
-    def bar():  # noqa: ANN202
-        with Progress(
-            TextColumn("embedding"),
-            BarColumn(),
-            TextColumn("{task.completed:,}/{task.total:,}"),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("embed", total=None)
+    columns = (
+        TextColumn("embedding"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+    )
+    with Progress(*columns, TimeRemainingColumn(), console=err, transient=True) as progress:
+        task = progress.add_task("embed", total=None)
 
-            def update(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
 
-            yield update
-
-    return bar()
+        yield update
 
 
-def _print_discovery(estimator: object, summary: dict[str, object], out_dir: Path) -> None:
-    clusters = estimator.clusters_  # type: ignore[attr-defined]
+def _print_discovery(estimator: Discovery, summary: dict[str, Any], out_dir: Path) -> None:
+    clusters = estimator.clusters_
     table = Table(title=f"{summary['clusters']} clusters", box=None)
     table.add_column("id", justify="right")
     table.add_column("size", justify="right")
@@ -312,7 +303,7 @@ def _print_discovery(estimator: object, summary: dict[str, object], out_dir: Pat
         f"{summary['utterances']:,} utterances, {summary['unassigned']:,} unassigned "
         f"({summary['outlier_share']:.1%}); embedded {summary['embedded']:,} "
         f"(cached {summary['embeddings_from_cache']:,}); "
-        f"{sum(seconds.values()):.1f} s"  # type: ignore[union-attr]
+        f"{sum(seconds.values()):.1f} s"
     )
     out.print(f"Wrote clusters, quotes, assignments and model to [bold]{out_dir}[/bold]")
 
