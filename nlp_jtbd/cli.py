@@ -244,8 +244,9 @@ def assign(
     """Place new utterances in the clusters of a saved discovery model (nearest theme centre)."""
     from nlp_jtbd.discover.outputs import assignments_frame, select_evidence
     from nlp_jtbd.discover.pipeline import Discovery
-    from nlp_jtbd.tables import read_utterances, write_table
+    from nlp_jtbd.tables import read_utterances, table_format, write_table
 
+    table_format(out_path)
     estimator = Discovery.load(model_dir)
     estimator.cache_dir = cache_dir
     table = select_evidence(read_utterances(utterances), include_interviewer)

@@ -66,15 +66,21 @@ def read_utterances(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+def table_format(path: str | Path) -> str:
+    """``parquet``, ``csv`` or ``jsonl`` from the file name; check it before doing the work."""
+    kind = READERS.get(Path(path).suffix.lower())
+    if kind is None:
+        raise UsageError(
+            f"cannot tell the output format from '{Path(path).name}'",
+            fix="end the file name with .csv, .parquet or .jsonl",
+        )
+    return kind
+
+
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write by suffix: .csv, .parquet or .jsonl."""
     path = Path(path)
-    kind = READERS.get(path.suffix.lower())
-    if kind is None:
-        raise UsageError(
-            f"cannot tell the output format from '{path.name}'",
-            fix="end the file name with .csv, .parquet or .jsonl",
-        )
+    kind = table_format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "parquet":
         frame.to_parquet(path, index=False)
