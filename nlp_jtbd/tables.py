@@ -72,7 +72,7 @@ def table_format(path: str | Path) -> str:
     if kind is None:
         raise UsageError(
             f"cannot tell the output format from '{Path(path).name}'",
-            fix="end the file name with .csv, .parquet or .jsonl",
+            fix="end the file name with .parquet, .csv or .jsonl",
         )
     return kind
 

@@ -21,7 +21,8 @@ from nlp_jtbd.discover.assign import CentroidAssigner, Placement
 from nlp_jtbd.discover.cluster import HDBSCANClusterer
 from nlp_jtbd.discover.labels import multilingual_labels
 from nlp_jtbd.discover.reduce import UMAPReducer
-from nlp_jtbd.embed import DEFAULT_MODEL, EmbeddingCache, embed_texts, get_embedder
+from nlp_jtbd.embed import DEFAULT_MODEL, Embedder, EmbeddingCache, embed_texts, get_embedder
+from nlp_jtbd.embed.cache import EmbeddingStats
 from nlp_jtbd.errors import InputError, UsageError
 
 MIN_UTTERANCES = 10
@@ -85,16 +86,22 @@ class Discovery:
         self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
     ) -> np.ndarray:
         """Normalised vectors for ``texts`` from the configured model (and cache)."""
-        embedder = getattr(self, "_embedder", None) or get_embedder(self.model)
-        self._embedder = embedder
+        return self._embed(texts, progress)[0]
+
+    def _embed(
+        self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
+    ) -> tuple[np.ndarray, EmbeddingStats]:
         cache = EmbeddingCache(self.cache_dir) if self.use_cache else None
         try:
-            vectors, stats = embed_texts(texts, embedder, cache, progress=progress)
+            return embed_texts(texts, self._get_embedder(), cache, progress=progress)
         finally:
             if cache:
                 cache.close()
-        self.embedding_stats_ = stats
-        return vectors
+
+    def _get_embedder(self) -> Embedder:
+        if getattr(self, "_embedder", None) is None:
+            self._embedder = get_embedder(self.model)
+        return self._embedder
 
     # -- fitting ----------------------------------------------------------------------------
     def fit(
@@ -109,18 +116,15 @@ class Discovery:
         if len(texts) < MIN_UTTERANCES:
             raise InputError(
                 f"{len(texts)} utterances are too few to cluster (at least {MIN_UTTERANCES})",
-                fix="add more transcripts or reviews; with --role, check that the speakers' "
-                "roles were recognised",
+                fix="add more transcripts or reviews; check that respondents' roles were "
+                "recognised, or pass --include-interviewer",
             )
         langs = list(langs) if langs is not None else ["und"] * len(texts)
         stats = DiscoveryStats(utterances=len(texts))
         started = time.perf_counter()
         if vectors is None:
-            vectors = self.embed(texts, progress)
-            stats.embedded = self.embedding_stats_.embedded
-            stats.cached = self.embedding_stats_.cached
-        else:
-            self._embedder = getattr(self, "_embedder", None) or get_embedder(self.model)
+            vectors, embedding = self._embed(texts, progress)
+            stats.embedded, stats.cached = embedding.embedded, embedding.cached
         stats.seconds["embed"] = time.perf_counter() - started
         stage = time.perf_counter()
         reducer = self.reducer or UMAPReducer(random_state=self.random_state)
@@ -144,7 +148,7 @@ class Discovery:
         stats.clusters = len(assigner.centroids_)
         stats.unassigned = int(placement.is_outlier.sum())
         self.stats_ = stats
-        self.embedder_key_ = self._embedder.key
+        self.embedder_key_ = self._get_embedder().key
         return self
 
     def fit_transform(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> Placement:

@@ -123,7 +123,8 @@ class Ingestor:
         self._seen_docs[digest] = str(path)
         metadata: dict[str, str] = {}
         lang: str | None = None
-        known = self.options.interviewers + tuple(self._manifest_row(path).values())
+        manifest = self._manifest_row(path)
+        known = self.options.interviewers + tuple(manifest.values())
         if fmt == "docx":
             source_text, metadata = docx_text(data)
             parsed = parse_transcript(source_text, front_matter=False, known_speakers=known)
@@ -150,7 +151,7 @@ class Ingestor:
             raise InputError(
                 "no transcript text found", fix="check that the file is not empty or cut off"
             )
-        metadata.update(self._manifest_row(path))
+        metadata.update(manifest)
         doc = Document(
             doc_id=doc_id,
             path=str(path),

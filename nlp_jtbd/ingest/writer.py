@@ -17,10 +17,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from nlp_jtbd.errors import UsageError
 from nlp_jtbd.ingest.assemble import CORE_COLUMNS
+from nlp_jtbd.tables import table_format
 
-OUTPUT_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
 _TYPES: dict[str, pa.DataType] = {
     "turn_index": pa.int32(),
     "sentence_index": pa.int32(),
@@ -29,16 +28,6 @@ _TYPES: dict[str, pa.DataType] = {
     "char_start": pa.int64(),
     "char_end": pa.int64(),
 }
-
-
-def output_format(path: Path) -> str:
-    fmt = OUTPUT_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise UsageError(
-            f"cannot tell the output format from '{path.name}'",
-            fix="end the --out file name with .parquet, .csv or .jsonl",
-        )
-    return fmt
 
 
 def _field(name: str) -> pa.Field:
@@ -50,7 +39,7 @@ class UtteranceWriter:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.format = output_format(self.path)
+        self.format = table_format(self.path)
         self._tmp = Path(tempfile.mkdtemp(prefix="jtbd-ingest-"))
         self._parts: list[Path] = []
         self._columns: dict[str, None] = dict.fromkeys(CORE_COLUMNS)

@@ -8,7 +8,6 @@ read-only mode.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -382,6 +381,3 @@ def as_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-__all__ = ["Columns", "TableRows", "as_text", "detect_columns", "io", "read_table"]
