@@ -58,7 +58,7 @@ class Discovery:
         *,
         min_cluster_size: int | None = None,
         max_clusters: int | None = None,
-        merge_threshold: float = 0.95,
+        merge_threshold: float | None = None,
         random_state: int = 42,
         cache_dir: str | Path | None = None,
         use_cache: bool = True,
@@ -133,8 +133,9 @@ class Discovery:
         stage = time.perf_counter()
         clusterer = self.clusterer or HDBSCANClusterer(min_cluster_size=self.min_cluster_size)
         labels = clusterer.fit(reduced).labels_
+        self.merge_threshold_ = self.merge_threshold or self._get_embedder().duplicate_similarity
         assigner = self.assigner or CentroidAssigner(
-            merge_threshold=self.merge_threshold, max_clusters=self.max_clusters
+            merge_threshold=self.merge_threshold_, max_clusters=self.max_clusters
         )
         assigner.fit(vectors, labels)
         placement = assigner.predict(vectors)
@@ -203,6 +204,7 @@ class Discovery:
             "min_cluster_size": self.min_cluster_size,
             "max_clusters": self.max_clusters,
             "merge_threshold": self.merge_threshold,
+            "merge_threshold_used": getattr(self, "merge_threshold_", self.merge_threshold),
             "clusters": clusters,
         }
         (path / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
@@ -231,7 +233,8 @@ class Discovery:
             merge_threshold=meta["merge_threshold"],
             random_state=meta["random_state"],
         )
-        assigner = CentroidAssigner(merge_threshold=meta["merge_threshold"])
+        model.merge_threshold_ = meta.get("merge_threshold_used", meta["merge_threshold"])
+        assigner = CentroidAssigner(merge_threshold=model.merge_threshold_)
         assigner.centroids_ = np.load(path / "centroids.npy")
         assigner.quantiles_ = np.load(path / "quantiles.npy")
         assigner.thresholds_ = assigner.quantiles_[:, 0].copy()
