@@ -25,7 +25,8 @@ demo: setup
 		--meta examples/interviews/manifest.csv \
 		--out $(DEMO_OUT)/utterances.parquet
 	$(BIN)/jtbd discover $(DEMO_OUT)/utterances.parquet --out $(DEMO_OUT)
-	@echo "Demo output: $(DEMO_OUT)/ (utterances.parquet, clusters.csv, representatives.csv, assignments.csv, summary.json)"
+	$(BIN)/jtbd classify $(DEMO_OUT)/utterances.parquet --out $(DEMO_OUT)/codes.csv
+	@echo "Demo output: $(DEMO_OUT)/ (utterances.parquet, clusters.csv, representatives.csv, assignments.csv, codes.csv, summary.json)"
 
 test: setup
 	$(BIN)/ruff check .

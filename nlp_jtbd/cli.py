@@ -171,8 +171,13 @@ def discover(
         int | None, typer.Option(min=1, help="Merge the closest themes down to this many.")
     ] = None,
     merge_threshold: Annotated[
-        float, typer.Option(min=0.0, max=1.0, help="Merge themes whose centres are this similar.")
-    ] = 0.95,
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Merge themes whose centres are this similar (default: set per model).",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same clusters.")] = 42,
     include_interviewer: Annotated[
         bool, typer.Option(help="Also cluster interviewer utterances (default: evidence only).")
@@ -211,7 +216,7 @@ def discover(
         "model": model,
         "min_cluster_size": min_cluster_size,
         "max_clusters": max_clusters,
-        "merge_threshold": merge_threshold,
+        "merge_threshold": estimator.merge_threshold_,
         "seed": seed,
         "include_interviewer": include_interviewer,
     }
@@ -379,6 +384,11 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(3)
 
+
+# The coding commands live in their own module and register themselves on `app`.
+from nlp_jtbd import cli_coding  # noqa: E402
+
+__all__ = ["app", "cli_coding", "main"]
 
 if __name__ == "__main__":
     main()
