@@ -21,12 +21,11 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 demo: setup
-	$(BIN)/jtbd ingest examples/interviews examples/reviews \
+	$(BIN)/jtbd analyze examples/interviews examples/reviews \
 		--meta examples/interviews/manifest.csv \
-		--out $(DEMO_OUT)/utterances.parquet
-	$(BIN)/jtbd discover $(DEMO_OUT)/utterances.parquet --out $(DEMO_OUT)
-	$(BIN)/jtbd classify $(DEMO_OUT)/utterances.parquet --out $(DEMO_OUT)/codes.csv
-	@echo "Demo output: $(DEMO_OUT)/ (utterances.parquet, clusters.csv, representatives.csv, assignments.csv, codes.csv, summary.json)"
+		--metrics examples/metrics/customers.csv --growth-col tenure \
+		--out $(DEMO_OUT)
+	@echo "Demo output: $(DEMO_OUT)/ (utterances.parquet, clusters.csv, representatives.csv, assignments.csv, predictions.csv, segments.csv, findings.csv, summary.json)"
 
 test: setup
 	$(BIN)/ruff check .

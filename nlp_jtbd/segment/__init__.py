@@ -1,0 +1,16 @@
+"""Customer segmentation: ABCDX value segments from weighted metrics, and their profiles."""
+
+from nlp_jtbd.segment.abcdx import ABCDXSegmenter, ScalingRule
+from nlp_jtbd.segment.metrics import check_metrics, parse_weights, read_table
+from nlp_jtbd.segment.profiles import MARKET_COLUMNS, profile_segments, segment_order
+
+__all__ = [
+    "MARKET_COLUMNS",
+    "ABCDXSegmenter",
+    "ScalingRule",
+    "check_metrics",
+    "parse_weights",
+    "profile_segments",
+    "read_table",
+    "segment_order",
+]
