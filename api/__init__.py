@@ -1,1 +1,5 @@
-"""HTTP service (FastAPI). Built in a later issue; see the README roadmap."""
+"""HTTP service for research tools: projects, uploads, asynchronous analyses, stored results."""
+
+from api.app import create_app
+
+__all__ = ["create_app"]

@@ -386,9 +386,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # The coding commands live in their own module and register themselves on `app`.
-from nlp_jtbd import cli_coding, cli_segment  # noqa: E402
+from nlp_jtbd import cli_coding, cli_segment, cli_service  # noqa: E402
 
-__all__ = ["app", "cli_coding", "cli_segment", "main"]
+__all__ = ["app", "cli_coding", "cli_segment", "cli_service", "main"]
 
 if __name__ == "__main__":
     main()

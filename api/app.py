@@ -1,0 +1,73 @@
+"""The FastAPI application: ``create_app()`` wires settings, storage, jobs and routers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import problems
+from api.db import Database
+from api.jobs import JobRunner
+from api.routers import analyses, classify, projects, system
+from api.settings import Settings
+from nlp_jtbd import __version__
+
+
+def _classifier_cache() -> Callable[[str | None], object]:
+    """Trained models by name, loaded once and shared by requests."""
+    from nlp_jtbd.classify import load_classifier
+
+    cache: dict[str | None, object] = {}
+    lock = threading.Lock()
+
+    def get(name: str | None) -> object:
+        with lock:
+            if name not in cache:
+                cache[name] = load_classifier(name)
+            return cache[name]
+
+    return get
+
+
+def _warm_up(app: FastAPI) -> None:
+    """Load the default model and embed once, so the first request is not slow."""
+    model = app.state.classifier(None)
+    model.predict_proba(["warm-up"], [""])
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.warmup:
+            _warm_up(app)
+        app.state.jobs.recover()
+        yield
+        app.state.jobs.shutdown()
+
+    app = FastAPI(
+        title="nlp_jtbd",
+        version=__version__,
+        summary="Jobs-To-Be-Done evidence from customer interviews, reviews and forum posts.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = Database(settings.url())
+    app.state.jobs = JobRunner(app.state.db.sessions, settings.workers)
+    app.state.classifier = _classifier_cache()
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    problems.install(app)
+    for module in (system, projects, analyses, classify):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,50 @@
+"""Service settings from the environment (``JTBD_*``), validated at start-up."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import BaseModel, Field
+
+
+class Settings(BaseModel):
+    """Everything the service can be configured with."""
+
+    database_url: str = ""
+    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("nlp_jtbd")))
+    admin_key: str | None = None
+    max_upload_mb: float = Field(default=50.0, gt=0)
+    max_texts: int = Field(default=1000, gt=0)
+    cors_origins: list[str] = Field(default_factory=list)
+    workers: int = Field(default=1, ge=1)
+    warmup: bool = True
+
+    def url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / 'jtbd.sqlite'}"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        values: dict[str, object] = {}
+        if env.get("JTBD_DATABASE_URL"):
+            values["database_url"] = env["JTBD_DATABASE_URL"]
+        if env.get("JTBD_DATA_DIR"):
+            values["data_dir"] = Path(env["JTBD_DATA_DIR"])
+        if env.get("JTBD_ADMIN_KEY"):
+            values["admin_key"] = env["JTBD_ADMIN_KEY"]
+        if env.get("JTBD_MAX_UPLOAD_MB"):
+            values["max_upload_mb"] = float(env["JTBD_MAX_UPLOAD_MB"])
+        if env.get("JTBD_MAX_TEXTS"):
+            values["max_texts"] = int(env["JTBD_MAX_TEXTS"])
+        if env.get("JTBD_CORS_ORIGINS"):
+            values["cors_origins"] = [o.strip() for o in env["JTBD_CORS_ORIGINS"].split(",")]
+        if env.get("JTBD_WORKERS"):
+            values["workers"] = int(env["JTBD_WORKERS"])
+        if env.get("JTBD_WARMUP"):
+            values["warmup"] = env["JTBD_WARMUP"].lower() not in ("0", "false", "no")
+        return cls(**values)

@@ -1,0 +1,33 @@
+"""``jtbd serve`` (the HTTP API) and ``jtbd openapi`` (its spec)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from nlp_jtbd.cli import app
+
+
+@app.command(epilog="**Example**\n\n  JTBD_ADMIN_KEY=change-me jtbd serve --port 8000")
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+) -> None:
+    """Run the HTTP API (settings from JTBD_* environment variables; see README)."""
+    import uvicorn
+
+    from api import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+@app.command()
+def openapi() -> None:
+    """Print the HTTP API's OpenAPI spec (JSON), e.g. to generate a client."""
+    from api import create_app
+    from api.settings import Settings
+
+    spec = create_app(Settings(database_url="sqlite://", warmup=False)).openapi()
+    print(json.dumps(spec, ensure_ascii=False, indent=2))

@@ -1,0 +1,228 @@
+"""The HTTP service, through real HTTP requests to the ASGI app and a real SQLite database."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, REPO
+from fastapi.testclient import TestClient
+
+from api import create_app
+from api.db import Analysis
+from api.settings import Settings
+
+ADMIN = "admin-secret"
+
+
+def make_client(tmp_path: Path, **overrides: object) -> TestClient:
+    settings = Settings(data_dir=tmp_path, admin_key=ADMIN, warmup=False, **overrides)
+    return TestClient(create_app(settings))
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with make_client(tmp_path) as c:
+        yield c
+
+
+def admin() -> dict[str, str]:
+    return {"Authorization": f"Bearer {ADMIN}"}
+
+
+def key_for(client: TestClient, **scope: object) -> dict[str, str]:
+    response = client.post("/v1/keys", json=scope, headers=admin())
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['key']}"}
+
+
+def new_project(client: TestClient, headers: dict[str, str], name: str = "p") -> str:
+    response = client.post("/v1/projects", json={"name": name}, headers=headers)
+    assert response.status_code == 201
+    return response.json()["id"]
+
+
+def upload(client: TestClient, headers: dict[str, str], project: str, *paths: Path) -> dict:
+    files = [("files", (p.name, p.read_bytes())) for p in paths]
+    response = client.post(f"/v1/projects/{project}/documents", files=files, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def wait(client: TestClient, headers: dict[str, str], analysis: str, timeout: float = 240) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = client.get(f"/v1/analyses/{analysis}", headers=headers).json()
+        if state["status"] in ("succeeded", "failed"):
+            return state
+        time.sleep(0.5)
+    raise AssertionError(f"analysis still {state['status']}")
+
+
+def test_health_needs_no_key(client: TestClient) -> None:
+    response = client.get("/v1/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok" and response.json()["database"] == "sqlite"
+
+
+def test_everything_else_needs_a_key_and_errors_are_problem_json(client: TestClient) -> None:
+    response = client.post("/v1/projects", json={"name": "x"})
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["title"] == "Unauthorized" and "Bearer" in response.json()["fix"]
+    bad = client.get("/v1/projects", headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401
+
+
+def test_only_the_admin_creates_keys(client: TestClient) -> None:
+    team = key_for(client, all_projects=True)
+    response = client.post("/v1/keys", json={"all_projects": True}, headers=team)
+    assert response.status_code == 403
+    assert client.post("/v1/keys", json={}, headers=admin()).status_code == 422
+
+
+def test_a_key_cannot_see_another_teams_project(client: TestClient) -> None:
+    team_a = key_for(client, projects=["none-yet"])
+    team_b = key_for(client, projects=["none-yet"])
+    project = new_project(client, team_a)
+    assert client.get(f"/v1/projects/{project}", headers=team_a).status_code == 200
+    response = client.get(f"/v1/projects/{project}", headers=team_b)
+    assert response.status_code == 404
+    assert client.get("/v1/projects", headers=team_b).json() == []
+
+
+def test_uploads_are_ingested_with_per_file_errors_and_sanitised_names(
+    client: TestClient, tmp_path: Path
+) -> None:
+    headers = key_for(client, all_projects=True)
+    project = new_project(client, headers)
+    evil = tmp_path / "evil.txt"
+    evil.write_bytes(b"\x00\x01\x02 binary junk")
+    files = [
+        (
+            "files",
+            (
+                "../../etc/passwd.vtt",
+                (EXAMPLES / "interviews" / "en_online_store.vtt").read_bytes(),
+            ),
+        ),
+        ("files", ("evil.txt", evil.read_bytes())),
+    ]
+    response = client.post(f"/v1/projects/{project}/documents", files=files, headers=headers)
+    assert response.status_code == 201
+    body = response.json()
+    assert [d["filename"] for d in body["documents"]] == ["passwd.vtt"]
+    assert body["documents"][0]["utterances"] > 10
+    assert body["errors"][0]["filename"] == "evil.txt"
+    page = client.get(
+        f"/v1/projects/{project}/utterances?role=respondent&limit=5", headers=headers
+    ).json()
+    assert len(page["items"]) == 5 and page["total"] > 5
+    assert all(u["role"] == "respondent" for u in page["items"])
+    assert page["items"][0]["provenance"]["source_format"] == "vtt"
+
+
+def test_uploads_over_the_limit_get_413(tmp_path: Path) -> None:
+    with make_client(tmp_path, max_upload_mb=0.001) as client:
+        headers = key_for(client, all_projects=True)
+        project = new_project(client, headers)
+        files = [("files", ("big.txt", b"Interviewer: hi\nRespondent: " + b"x" * 5000))]
+        response = client.post(f"/v1/projects/{project}/documents", files=files, headers=headers)
+        assert response.status_code == 413
+
+
+def test_classify_answers_in_input_order(client: TestClient) -> None:
+    headers = key_for(client, all_projects=True)
+    texts = ["We started looking after the old CRM lost two weeks of leads.", "Hello!"]
+    response = client.post("/v1/classify", json={"texts": texts}, headers=headers)
+    assert response.status_code == 200
+    predictions = response.json()["predictions"]
+    assert len(predictions) == 2
+    assert predictions[0]["label"] == predictions[0]["top"][0][0]
+    assert 0 < predictions[0]["confidence"] <= 1
+    assert client.post("/v1/classify", json={"texts": []}, headers=headers).status_code == 422
+
+
+def test_the_full_flow_from_upload_to_findings(client: TestClient) -> None:
+    headers = key_for(client, all_projects=True)
+    project = new_project(client, headers, "bundled examples")
+    interviews = EXAMPLES / "interviews"
+    upload(
+        client,
+        headers,
+        project,
+        *sorted(p for p in interviews.iterdir() if p.suffix != ".csv"),
+        EXAMPLES / "reviews" / "reviews.csv",
+    )
+    metrics = (EXAMPLES / "metrics" / "customers.csv").read_bytes()
+    response = client.post(
+        f"/v1/projects/{project}/metrics",
+        files={"file": ("customers.csv", metrics)},
+        headers=headers,
+    )
+    assert response.status_code == 201
+    response = client.post(
+        f"/v1/projects/{project}/analyses", json={"growth_col": "tenure"}, headers=headers
+    )
+    assert response.status_code == 202
+    analysis = response.json()["id"]
+    state = wait(client, headers, analysis)
+    assert state["status"] == "succeeded", state["error"]
+    assert state["progress"] == 1.0
+    assert set(state["timings"]) == {"discover", "classify", "abcdx", "cross"}
+    clusters = client.get(f"/v1/analyses/{analysis}/clusters", headers=headers).json()
+    assert {"cluster_id", "size", "label", "keywords"} <= set(clusters[0])
+    predictions = client.get(f"/v1/analyses/{analysis}/predictions", headers=headers).json()
+    assert {"utterance_id", "label", "confidence"} <= set(predictions[0])
+    segments = client.get(f"/v1/analyses/{analysis}/segments", headers=headers).json()
+    assert {s["segment"] for s in segments} == {"A", "B", "C", "D", "X"}
+    findings = client.get(f"/v1/analyses/{analysis}/findings", headers=headers)
+    assert findings.status_code == 200 and isinstance(findings.json(), list)
+    cells = client.get(f"/v1/analyses/{analysis}/cross_category", headers=headers).json()
+    assert {"segment", "item", "lift", "q_value"} <= set(cells[0])
+
+
+def test_an_interrupted_analysis_is_resumed_after_a_restart(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        headers = key_for(client, all_projects=True)
+        project = new_project(client, headers)
+        upload(
+            client,
+            headers,
+            project,
+            EXAMPLES / "interviews" / "en_online_store.vtt",
+            EXAMPLES / "interviews" / "en_fitness_studio.srt",
+        )
+        # A job the server was running when it died: recorded as running, never finished.
+        with client.app.state.db.sessions() as session:
+            job = Analysis(project_id=project, status="running", attempts=1, settings={})
+            session.add(job)
+            session.commit()
+            stuck = job.id
+    with make_client(tmp_path) as client:  # restart on the same database
+        state = wait(client, headers, stuck)
+        assert state["status"] == "succeeded" and state["attempts"] == 2
+        docs = client.get(f"/v1/projects/{project}/documents", headers=headers).json()
+        assert [d["filename"] for d in docs] == ["en_online_store.vtt", "en_fitness_studio.srt"]
+
+
+def test_a_job_interrupted_too_often_fails_with_the_reason(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        headers = key_for(client, all_projects=True)
+        project = new_project(client, headers)
+        with client.app.state.db.sessions() as session:
+            job = Analysis(project_id=project, status="running", attempts=3, settings={})
+            session.add(job)
+            session.commit()
+            stuck = job.id
+    with make_client(tmp_path) as client:
+        state = client.get(f"/v1/analyses/{stuck}", headers=headers).json()
+        assert state["status"] == "failed" and "interrupted 3 times" in state["error"]
+
+
+def test_the_committed_openapi_spec_is_up_to_date(client: TestClient) -> None:
+    committed = json.loads((REPO / "api" / "openapi.json").read_text())
+    assert committed == client.app.openapi(), "run `jtbd openapi > api/openapi.json`"
