@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.jobs.recover()
         yield
         app.state.jobs.shutdown()
+        app.state.db.engine.dispose()
 
     app = FastAPI(
         title="nlp_jtbd",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,16 +18,38 @@ from api.db import Analysis
 from api.settings import Settings
 
 ADMIN = "admin-secret"
+POSTGRES = os.environ.get("JTBD_TEST_DATABASE_URL")  # set by .ci/run (scripts/postgres.sh)
 
 
-def make_client(tmp_path: Path, **overrides: object) -> TestClient:
-    settings = Settings(data_dir=tmp_path, admin_key=ADMIN, warmup=False, **overrides)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database when CI runs one."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'jtbd.sqlite'}"
+        return
+    if not POSTGRES:
+        pytest.skip("no PostgreSQL server (JTBD_TEST_DATABASE_URL); .ci/run starts one")
+    import psycopg
+
+    name = f"jtbd_test_{uuid.uuid4().hex[:12]}"
+    admin_url = POSTGRES.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield POSTGRES.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def make_client(tmp_path: Path, database: str, **overrides: object) -> TestClient:
+    settings = Settings(
+        database_url=database, data_dir=tmp_path, admin_key=ADMIN, warmup=False, **overrides
+    )
     return TestClient(create_app(settings))
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    with make_client(tmp_path) as c:
+def client(tmp_path: Path, database: str) -> Iterator[TestClient]:
+    with make_client(tmp_path, database) as c:
         yield c
 
 
@@ -65,7 +89,8 @@ def wait(client: TestClient, headers: dict[str, str], analysis: str, timeout: fl
 def test_health_needs_no_key(client: TestClient) -> None:
     response = client.get("/v1/health")
     assert response.status_code == 200
-    assert response.json()["status"] == "ok" and response.json()["database"] == "sqlite"
+    assert response.json()["status"] == "ok"
+    assert response.json()["database"] in ("sqlite", "postgresql")
 
 
 def test_everything_else_needs_a_key_and_errors_are_problem_json(client: TestClient) -> None:
@@ -125,8 +150,8 @@ def test_uploads_are_ingested_with_per_file_errors_and_sanitised_names(
     assert page["items"][0]["provenance"]["source_format"] == "vtt"
 
 
-def test_uploads_over_the_limit_get_413(tmp_path: Path) -> None:
-    with make_client(tmp_path, max_upload_mb=0.001) as client:
+def test_uploads_over_the_limit_get_413(tmp_path: Path, database: str) -> None:
+    with make_client(tmp_path, database, max_upload_mb=0.001) as client:
         headers = key_for(client, all_projects=True)
         project = new_project(client, headers)
         files = [("files", ("big.txt", b"Interviewer: hi\nRespondent: " + b"x" * 5000))]
@@ -185,8 +210,8 @@ def test_the_full_flow_from_upload_to_findings(client: TestClient) -> None:
     assert {"segment", "item", "lift", "q_value"} <= set(cells[0])
 
 
-def test_an_interrupted_analysis_is_resumed_after_a_restart(tmp_path: Path) -> None:
-    with make_client(tmp_path) as client:
+def test_an_interrupted_analysis_is_resumed_after_a_restart(tmp_path: Path, database: str) -> None:
+    with make_client(tmp_path, database) as client:
         headers = key_for(client, all_projects=True)
         project = new_project(client, headers)
         upload(
@@ -202,15 +227,15 @@ def test_an_interrupted_analysis_is_resumed_after_a_restart(tmp_path: Path) -> N
             session.add(job)
             session.commit()
             stuck = job.id
-    with make_client(tmp_path) as client:  # restart on the same database
+    with make_client(tmp_path, database) as client:  # restart on the same database
         state = wait(client, headers, stuck)
         assert state["status"] == "succeeded" and state["attempts"] == 2
         docs = client.get(f"/v1/projects/{project}/documents", headers=headers).json()
         assert [d["filename"] for d in docs] == ["en_online_store.vtt", "en_fitness_studio.srt"]
 
 
-def test_a_job_interrupted_too_often_fails_with_the_reason(tmp_path: Path) -> None:
-    with make_client(tmp_path) as client:
+def test_a_job_interrupted_too_often_fails_with_the_reason(tmp_path: Path, database: str) -> None:
+    with make_client(tmp_path, database) as client:
         headers = key_for(client, all_projects=True)
         project = new_project(client, headers)
         with client.app.state.db.sessions() as session:
@@ -218,7 +243,7 @@ def test_a_job_interrupted_too_often_fails_with_the_reason(tmp_path: Path) -> No
             session.add(job)
             session.commit()
             stuck = job.id
-    with make_client(tmp_path) as client:
+    with make_client(tmp_path, database) as client:
         state = client.get(f"/v1/analyses/{stuck}", headers=headers).json()
         assert state["status"] == "failed" and "interrupted 3 times" in state["error"]
 
