@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from api import problems
 from api.db import Database
 from api.jobs import JobRunner
-from api.routers import analyses, classify, projects, system
+from api.routers import analyses, classify, codebooks, projects, system
 from api.settings import Settings
 from nlp_jtbd import __version__
 
@@ -69,6 +69,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
         )
     problems.install(app)
-    for module in (system, projects, analyses, classify):
+    for module in (system, projects, analyses, classify, codebooks):
         app.include_router(module.router)
     return app

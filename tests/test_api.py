@@ -251,3 +251,14 @@ def test_a_job_interrupted_too_often_fails_with_the_reason(tmp_path: Path, datab
 def test_the_committed_openapi_spec_is_up_to_date(client: TestClient) -> None:
     committed = json.loads((REPO / "api" / "openapi.json").read_text())
     assert committed == client.app.openapi(), "run `jtbd openapi > api/openapi.json`"
+
+
+def test_codebooks_and_models_are_listed(client: TestClient) -> None:
+    headers = key_for(client, all_projects=True)
+    books = {b["id"]: b for b in client.get("/v1/codebooks", headers=headers).json()}
+    assert set(books) >= {"jtbd5", "forces4", "b2b_job_types", "customer_roles"}
+    assert [x["name"] for x in books["jtbd5"]["labels"]][:2] == ["trigger", "main_job"]
+    assert client.get("/v1/codebooks/nope", headers=headers).status_code == 404
+    models = client.get("/v1/models", headers=headers).json()
+    jtbd5 = next(m for m in models if m["name"] == "jtbd5")
+    assert jtbd5["codebook"].startswith("jtbd5@") and jtbd5["metrics"]["ru"]["macro_f1"] > 0.75
