@@ -34,9 +34,19 @@ def _classifier_cache() -> Callable[[str | None], object]:
 
 
 def _warm_up(app: FastAPI) -> None:
-    """Load the default model and embed once, so the first request is not slow."""
+    """Load the default model, embed once and compile UMAP/HDBSCAN's numba code (from the
+    on-disk cache after the first start), so neither the first request nor the first
+    analysis pays for it."""
+    import numpy as np
+
+    from nlp_jtbd.discover.cluster import HDBSCANClusterer
+    from nlp_jtbd.discover.reduce import UMAPReducer
+
     model = app.state.classifier(None)
     model.predict_proba(["warm-up"], [""])
+    points = np.random.default_rng(0).normal(size=(60, 16)).astype(np.float32)
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    HDBSCANClusterer().fit(UMAPReducer(random_state=0).fit_transform(points))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -70,6 +70,8 @@ class UtteranceOut(BaseModel):
     speaker: str | None
     customer_id: str | None
     provenance: dict
+    cluster_id: int | None = None
+    category: str | None = None
 
 
 class UtterancePage(BaseModel):

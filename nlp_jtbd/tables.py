@@ -89,3 +89,18 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     else:
         frame.to_json(path, orient="records", lines=True, force_ascii=False)
     return path
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula (``=HYPERLINK(…)`` in a review)
+    get a leading apostrophe; numbers are left alone."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
+    return frame

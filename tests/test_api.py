@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import time
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -209,6 +211,28 @@ def test_the_full_flow_from_upload_to_findings(client: TestClient) -> None:
     cells = client.get(f"/v1/analyses/{analysis}/cross_category", headers=headers).json()
     assert {"segment", "item", "lift", "q_value"} <= set(cells[0])
 
+    barriers = client.get(
+        f"/v1/projects/{project}/utterances?category=barrier&limit=1000", headers=headers
+    ).json()
+    assert barriers["total"] == sum(p["label"] == "barrier" for p in predictions)
+    assert {u["category"] for u in barriers["items"]} == {"barrier"}
+    first = clusters[0]["cluster_id"]
+    in_cluster = client.get(
+        f"/v1/projects/{project}/utterances?cluster_id={first}", headers=headers
+    ).json()
+    assert in_cluster["total"] == clusters[0]["size"]
+
+    export = client.get(f"/v1/analyses/{analysis}/export", headers=headers)
+    assert export.headers["content-type"] == "application/zip"
+    names = set(zipfile.ZipFile(io.BytesIO(export.content)).namelist())
+    assert {
+        "clusters.csv",
+        "predictions.csv",
+        "segments.csv",
+        "findings.csv",
+        "summary.json",
+    } <= names
+
 
 def test_an_interrupted_analysis_is_resumed_after_a_restart(tmp_path: Path, database: str) -> None:
     with make_client(tmp_path, database) as client:
@@ -262,3 +286,11 @@ def test_codebooks_and_models_are_listed(client: TestClient) -> None:
     models = client.get("/v1/models", headers=headers).json()
     jtbd5 = next(m for m in models if m["name"] == "jtbd5")
     assert jtbd5["codebook"].startswith("jtbd5@") and jtbd5["metrics"]["ru"]["macro_f1"] > 0.75
+
+
+def test_filtering_by_category_before_any_analysis_says_what_to_do(client: TestClient) -> None:
+    headers = key_for(client, all_projects=True)
+    project = new_project(client, headers)
+    response = client.get(f"/v1/projects/{project}/utterances?category=barrier", headers=headers)
+    assert response.status_code == 409
+    assert "no succeeded analysis" in response.json()["detail"]

@@ -180,3 +180,31 @@ def test_emoji_and_punctuation_are_kept_with_their_sentence_not_as_rows_of_their
     pd.DataFrame({"text": ["Great app. 👍", "👍", "!! Works fine."]}).to_csv(path, index=False)
     frame, _ = ingest(path)
     assert list(frame.text) == ["Great app. 👍", "👍", "!! Works fine."]
+
+
+def test_spreadsheet_formulas_in_review_text_are_neutralised_for_export() -> None:
+    import pandas as pd
+
+    from nlp_jtbd.tables import neutralise_formulas
+
+    frame = pd.DataFrame(
+        {
+            "text": [
+                '=HYPERLINK("http://x.example","win")',
+                "+1 great",
+                "fine",
+                "@admin pls",
+                "-minus",
+            ],
+            "score": [-0.5, 1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    safe = neutralise_formulas(frame)
+    assert safe["text"].tolist() == [
+        "'" + '=HYPERLINK("http://x.example","win")',
+        "'+1 great",
+        "fine",
+        "'@admin pls",
+        "'-minus",
+    ]
+    assert safe["score"].tolist() == [-0.5, 1.0, 2.0, 3.0, 4.0]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+import pandas as pd
+from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy import select
 
 from api.auth import Caller, CallerDep, SessionDep, project_for
@@ -85,6 +89,37 @@ def start_analysis(
 @router.get("/analyses/{analysis_id}", response_model=AnalysisOut)
 def get_analysis(analysis_id: str, who: CallerDep, session: SessionDep) -> AnalysisOut:
     return _out(_job(analysis_id, who, session))
+
+
+@router.get(
+    "/analyses/{analysis_id}/export",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": "CSV files, zipped"}},
+)
+def export_analysis(analysis_id: str, who: CallerDep, session: SessionDep) -> Response:
+    """Every result table as CSV (spreadsheet formulas neutralised) plus summary.json, zipped."""
+    from nlp_jtbd.tables import neutralise_formulas
+
+    job = _job(analysis_id, who, session)
+    if job.status != "succeeded":
+        raise Problem(
+            409, "Conflict", f"analysis {job.id} is {job.status}", "export once it has succeeded"
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for row in session.scalars(select(Result).where(Result.analysis_id == job.id)):
+            if row.kind == "summary":
+                archive.writestr(
+                    "summary.json", json.dumps(row.rows[0], ensure_ascii=False, indent=2)
+                )
+            else:
+                frame = neutralise_formulas(pd.DataFrame(row.rows))
+                archive.writestr(f"{row.kind}.csv", frame.to_csv(index=False))
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="analysis-{job.id}.zip"'},
+    )
 
 
 @router.get("/analyses/{analysis_id}/{kind}", response_model=list[dict[str, Any]])

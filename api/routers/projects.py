@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Query, Request, UploadFile, status
 from sqlalchemy import func, select
 
 from api.auth import CallerDep, SessionDep, project_for
-from api.db import Document, Project, Utterance
+from api.db import Analysis, Document, Project, Result, Utterance
 from api.problems import Problem
 from api.schemas import (
     DocumentOut,
@@ -155,6 +155,30 @@ def list_documents(project_id: str, who: CallerDep, session: SessionDep) -> list
     return [_document(d) for d in docs]
 
 
+def _labels(session: SessionDep, project: Project, analysis_id: str | None) -> tuple[dict, dict]:
+    """utterance_id → cluster_id and → category from an analysis (default: the latest done)."""
+    query = select(Analysis).where(Analysis.project_id == project.id)
+    if analysis_id:
+        query = query.where(Analysis.id == analysis_id)
+    job = session.scalars(
+        query.where(Analysis.status == "succeeded").order_by(Analysis.created.desc())
+    ).first()
+    if job is None:
+        raise Problem(
+            409,
+            "Conflict",
+            f"no succeeded analysis {analysis_id or ''} in this project to filter by".replace(
+                "  ", " "
+            ),
+            "start one with POST /v1/projects/{id}/analyses and wait for it",
+        )
+    clusters = session.get(Result, (job.id, "assignments"))
+    codes = session.get(Result, (job.id, "predictions"))
+    by_cluster = {r["utterance_id"]: r["cluster_id"] for r in (clusters.rows if clusters else [])}
+    by_code = {r["utterance_id"]: r["label"] for r in (codes.rows if codes else [])}
+    return by_cluster, by_code
+
+
 @router.get("/{project_id}/utterances", response_model=UtterancePage)
 def list_utterances(
     project_id: str,
@@ -163,9 +187,17 @@ def list_utterances(
     role: str | None = None,
     lang: str | None = None,
     document_id: str | None = None,
+    category: Annotated[str | None, Query(description="Coded category (needs an analysis)")] = None,
+    cluster_id: Annotated[
+        int | None, Query(description="Discovered cluster (needs an analysis)")
+    ] = None,
+    analysis_id: Annotated[
+        str | None, Query(description="Analysis for category/cluster (default: latest)")
+    ] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> UtterancePage:
+    """Utterances with provenance; filter by role, language, document, category or cluster."""
     project = project_for(project_id, who, session)
     query = select(Utterance).where(Utterance.project_id == project.id)
     if role:
@@ -174,8 +206,19 @@ def list_utterances(
         query = query.where(Utterance.lang == lang)
     if document_id:
         query = query.where(Utterance.document_id == document_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Utterance.pk).offset(offset).limit(limit)).all()
+    labelled = category is not None or cluster_id is not None or analysis_id is not None
+    by_cluster, by_code = _labels(session, project, analysis_id) if labelled else ({}, {})
+    if category is not None or cluster_id is not None:
+        rows = [
+            u
+            for u in session.scalars(query.order_by(Utterance.pk))
+            if (category is None or by_code.get(u.utterance_id) == category)
+            and (cluster_id is None or by_cluster.get(u.utterance_id) == cluster_id)
+        ]
+        total, rows = len(rows), rows[offset : offset + limit]
+    else:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.scalars(query.order_by(Utterance.pk).offset(offset).limit(limit)).all()
     items = [
         UtteranceOut(
             utterance_id=u.utterance_id,
@@ -186,6 +229,8 @@ def list_utterances(
             speaker=u.speaker,
             customer_id=u.customer_id,
             provenance=u.row,
+            cluster_id=by_cluster.get(u.utterance_id),
+            category=by_code.get(u.utterance_id),
         )
         for u in rows
     ]
