@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -12,13 +13,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from api import problems
 from api.db import Database
 from api.jobs import JobRunner
-from api.routers import analyses, classify, codebooks, projects, system
+from api.routers import analyses, classify, codebooks, models, projects, system
 from api.settings import Settings
 from nlp_jtbd import __version__
 
 
-def _classifier_cache() -> Callable[[str | None], object]:
-    """Trained models by name, loaded once and shared by requests."""
+def _classifier_cache(db: Database, data_dir: Path) -> Callable[[str | None], object]:
+    """Trained models by name (shipped) or id (trained here), loaded once, shared."""
+    from api.trained import is_stored_model, materialise
     from nlp_jtbd.classify import load_classifier
 
     cache: dict[str | None, object] = {}
@@ -27,7 +29,11 @@ def _classifier_cache() -> Callable[[str | None], object]:
     def get(name: str | None) -> object:
         with lock:
             if name not in cache:
-                cache[name] = load_classifier(name)
+                source: str | Path | None = name
+                if is_stored_model(name):
+                    with db.sessions() as session:
+                        source = materialise(session, name, data_dir)
+                cache[name] = load_classifier(source)
             return cache[name]
 
     return get
@@ -69,8 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = Database(settings.url())
-    app.state.jobs = JobRunner(app.state.db.sessions, settings.workers)
-    app.state.classifier = _classifier_cache()
+    app.state.jobs = JobRunner(app.state.db.sessions, settings.workers, settings.data_dir)
+    app.state.classifier = _classifier_cache(app.state.db, settings.data_dir)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -79,6 +85,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
         )
     problems.install(app)
-    for module in (system, projects, analyses, classify, codebooks):
+    for module in (system, projects, analyses, classify, codebooks, models):
         app.include_router(module.router)
     return app

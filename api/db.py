@@ -1,7 +1,8 @@
 """Storage: SQLAlchemy models and sessions (SQLite by default, PostgreSQL by URL).
 
 Uploads are stored in the database itself (not on the file system), so a restart or a crash
-loses nothing that was acknowledged.
+loses nothing that was acknowledged. The schema is created and upgraded by Alembic migrations
+(``api/migrations``) at start-up; a test checks the models and the migrations agree.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import (
     JSON,
@@ -26,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-SCHEMA_VERSION = 1
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def new_id() -> str:
@@ -39,12 +41,6 @@ def now() -> datetime:
 
 class Base(DeclarativeBase):
     pass
-
-
-class Meta(Base):
-    __tablename__ = "meta"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(256))
 
 
 class ApiKey(Base):
@@ -94,6 +90,7 @@ class Analysis(Base):
     __tablename__ = "analyses"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="analysis", server_default="analysis")
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     stage: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -103,6 +100,21 @@ class Analysis(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class TrainedModel(Base):
+    """A classifier trained through the API: its card and weights, stored like uploads."""
+
+    __tablename__ = "models"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    job_id: Mapped[str] = mapped_column(ForeignKey("analyses.id"))
+    examples_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))
+    codebook: Mapped[str] = mapped_column(String(64))
+    card: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    weights: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class Result(Base):
@@ -128,18 +140,15 @@ def make_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema; the version lives in the ``meta`` table."""
-    Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        row = session.get(Meta, "schema_version")
-        if row is None:
-            session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
-        elif int(row.value) > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"the database has schema {row.value}, newer than this nlp_jtbd "
-                f"({SCHEMA_VERSION}); upgrade nlp_jtbd"
-            )
-        session.commit()
+    """Bring the schema up to the newest migration (creates it in an empty database)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 class Database:

@@ -31,8 +31,11 @@ STAGES = ("discover", "classify", "abcdx", "cross")
 class JobRunner:
     """Thread pool over queued analyses."""
 
-    def __init__(self, sessions: sessionmaker, workers: int = 1) -> None:
+    def __init__(
+        self, sessions: sessionmaker, workers: int = 1, data_dir: Path | None = None
+    ) -> None:
         self.sessions = sessions
+        self.data_dir = data_dir
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="jtbd-job")
 
     def recover(self) -> None:
@@ -76,10 +79,16 @@ class JobRunner:
                 return
             job.status, job.attempts, job.error = "running", job.attempts + 1, None
             session.commit()
-            project_id, settings = job.project_id, dict(job.settings or {})
+            project_id, settings, kind = job.project_id, dict(job.settings or {}), job.kind
         try:
-            with tempfile.TemporaryDirectory(prefix="jtbd-analysis-") as folder:
-                results, timings = self._analyse(job_id, project_id, settings, Path(folder))
+            if kind == "train":
+                from api.trained import train_job
+
+                self._update(job_id, stage="train", progress=0.0)
+                results, timings = {}, train_job(self.sessions, job_id)
+            else:
+                with tempfile.TemporaryDirectory(prefix="jtbd-analysis-") as folder:
+                    results, timings = self._analyse(job_id, project_id, settings, Path(folder))
             with self.sessions() as session:
                 session.query(Result).filter(Result.analysis_id == job_id).delete()
                 for kind, rows in results.items():

@@ -294,3 +294,77 @@ def test_filtering_by_category_before_any_analysis_says_what_to_do(client: TestC
     response = client.get(f"/v1/projects/{project}/utterances?category=barrier", headers=headers)
     assert response.status_code == 409
     assert "no succeeded analysis" in response.json()["detail"]
+
+
+def test_the_migrations_create_exactly_the_schema_the_models_describe(database: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from api.db import Base, Database
+
+    db = Database(database)
+    Database(database)  # migrating again is a no-op
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        assert context.get_current_revision() == "0002"
+        assert compare_metadata(context, Base.metadata) == []
+    db.engine.dispose()
+
+
+def test_a_model_trained_in_a_project_classifies_for_that_project_only(
+    client: TestClient, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    team = key_for(client, all_projects=False, projects=["x"])
+    other = key_for(client, projects=["y"])
+    project = new_project(client, team)
+    starter = REPO / "annotation_guides" / "examples" / "jtbd5"
+    coded = pd.concat(pd.read_csv(p) for p in sorted(starter.glob("*.csv")))
+    coded.groupby("label").head(12).to_csv(tmp_path / "coded.csv", index=False)
+    response = client.post(
+        f"/v1/projects/{project}/models",
+        headers=team,
+        data={"name": "ours"},
+        files={"examples": ("coded.csv", (tmp_path / "coded.csv").read_bytes())},
+    )
+    assert response.status_code == 202, response.text
+    started = response.json()
+    assert started["examples"] == 72
+    state = wait(client, team, started["job_id"])
+    assert state["status"] == "succeeded", state["error"]
+    model = client.get(f"/v1/projects/{project}/models/{started['id']}", headers=team).json()
+    assert model["status"] == "succeeded" and 0 < model["metrics"]["all"]["macro_f1"] <= 1
+    body = {"texts": ["We left because the old system lost orders."], "model": started["id"]}
+    response = client.post("/v1/classify", json=body, headers=team)
+    assert response.status_code == 200
+    assert response.json()["predictions"][0]["label"] in {
+        "trigger",
+        "main_job",
+        "big_job",
+        "barrier",
+        "subtask",
+        "none",
+    }
+    assert client.post("/v1/classify", json=body, headers=other).status_code == 404
+
+
+def test_badly_coded_examples_are_refused_at_upload_naming_the_rows(
+    client: TestClient,
+) -> None:
+    headers = key_for(client, all_projects=True)
+    project = new_project(client, headers)
+    content = b"text,label\nfine words,none\nother words,none\nbad one,mainjob\n"
+    response = client.post(
+        f"/v1/projects/{project}/models", headers=headers, files={"examples": ("c.csv", content)}
+    )
+    assert response.status_code == 422
+    assert "did you mean 'main_job'" in response.json()["detail"]
+    assert "c.csv:4" in response.json()["detail"]
+    path_attack = client.post(
+        f"/v1/projects/{project}/models",
+        headers=headers,
+        data={"codebook": "/etc/passwd"},
+        files={"examples": ("c.csv", content)},
+    )
+    assert path_attack.status_code == 422

@@ -57,7 +57,7 @@ def get_project(project_id: str, who: CallerDep, session: SessionDep) -> Project
     return ProjectOut(id=project.id, name=project.name, created=project.created)
 
 
-async def _read_limited(upload: UploadFile, limit: int) -> bytes:
+async def read_limited(upload: UploadFile, limit: int) -> bytes:
     content = await upload.read(limit + 1)
     if len(content) > limit:
         raise Problem(
@@ -85,7 +85,7 @@ async def upload_documents(
     stored, errors = [], []
     for upload in files:
         name = safe_filename(upload.filename)
-        content = await _read_limited(upload, limit)
+        content = await read_limited(upload, limit)
         try:
             frame, problems = ingest_upload(name, content)
         except JTBDError as exc:
@@ -132,7 +132,7 @@ async def upload_metrics(
             f"'{name}' is not CSV, XLSX or Parquet",
             "upload the metrics as .csv, .xlsx or .parquet",
         )
-    content = await _read_limited(file, int(request.app.state.settings.max_upload_mb * 1e6))
+    content = await read_limited(file, int(request.app.state.settings.max_upload_mb * 1e6))
     doc = Document(
         project_id=project.id,
         filename=name,
