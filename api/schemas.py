@@ -51,6 +51,16 @@ class DocumentOut(BaseModel):
     created: datetime
 
 
+class TextDocument(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1)
+    customer_id: str | None = Field(default=None, max_length=200)
+
+
+class TextDocuments(BaseModel):
+    documents: list[TextDocument] = Field(min_length=1, max_length=1000)
+
+
 class FileError(BaseModel):
     filename: str
     errors: list[str]

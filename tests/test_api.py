@@ -368,3 +368,34 @@ def test_badly_coded_examples_are_refused_at_upload_naming_the_rows(
         files={"examples": ("c.csv", content)},
     )
     assert path_attack.status_code == 422
+
+
+def test_documents_can_be_sent_as_json_text_with_a_customer(client: TestClient) -> None:
+    headers = key_for(client, all_projects=True)
+    project = new_project(client, headers)
+    transcript = (
+        "Interviewer: What made you look for a new bank?\n"
+        "Anna: Our old bank blocked the account twice in a month. We lost two deliveries.\n"
+        "Interviewer: And then?\n"
+        "Anna: I compared three banks over a weekend and opened the account online.\n"
+    )
+    body = {"documents": [{"name": "anna call", "text": transcript, "customer_id": "C42"}]}
+    response = client.post(f"/v1/projects/{project}/documents/text", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    document = response.json()["documents"][0]
+    assert document["filename"] == "anna_call.txt" and document["utterances"] == 5
+    page = client.get(f"/v1/projects/{project}/utterances?role=respondent", headers=headers).json()
+    assert {u["customer_id"] for u in page["items"]} == {"C42"}
+    assert {u["speaker"] for u in page["items"]} == {"Anna"}
+
+
+def test_cors_is_off_unless_configured(tmp_path: Path, database: str) -> None:
+    origin = {"Origin": "https://tool.example", "Access-Control-Request-Method": "GET"}
+    with make_client(tmp_path, database) as client:
+        assert (
+            "access-control-allow-origin"
+            not in client.options("/v1/health", headers=origin).headers
+        )
+    with make_client(tmp_path, database, cors_origins=["https://tool.example"]) as client:
+        response = client.options("/v1/health", headers=origin)
+        assert response.headers["access-control-allow-origin"] == "https://tool.example"

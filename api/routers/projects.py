@@ -15,6 +15,7 @@ from api.schemas import (
     FileError,
     ProjectOut,
     ProjectRequest,
+    TextDocuments,
     UploadResult,
     UtteranceOut,
     UtterancePage,
@@ -82,10 +83,43 @@ async def upload_documents(
     """Upload one or more files in any format `jtbd ingest` reads; each is ingested now."""
     project = project_for(project_id, who, session)
     limit = int(request.app.state.settings.max_upload_mb * 1e6)
+    items = [(safe_filename(u.filename), await read_limited(u, limit), None) for u in files]
+    return _ingest_and_store(session, project, items)
+
+
+@router.post(
+    "/{project_id}/documents/text",
+    response_model=UploadResult,
+    status_code=status.HTTP_201_CREATED,
+)
+def upload_texts(
+    project_id: str, body: TextDocuments, request: Request, who: CallerDep, session: SessionDep
+) -> UploadResult:
+    """Documents as JSON text: a transcript with speaker labels, or any plain text."""
+    project = project_for(project_id, who, session)
+    limit = int(request.app.state.settings.max_upload_mb * 1e6)
+    items = []
+    for doc in body.documents:
+        content = doc.text.encode("utf-8")
+        if len(content) > limit:
+            raise Problem(
+                413,
+                "Payload too large",
+                f"'{doc.name}' is larger than the limit",
+                "split it, or raise JTBD_MAX_UPLOAD_MB",
+            )
+        name = safe_filename(doc.name)
+        if not name.endswith((".txt", ".md", ".vtt", ".srt")):
+            name += ".txt"
+        items.append((name, content, doc.customer_id))
+    return _ingest_and_store(session, project, items)
+
+
+def _ingest_and_store(
+    session: SessionDep, project: Project, items: list[tuple[str, bytes, str | None]]
+) -> UploadResult:
     stored, errors = [], []
-    for upload in files:
-        name = safe_filename(upload.filename)
-        content = await read_limited(upload, limit)
+    for name, content, customer_id in items:
         try:
             frame, problems = ingest_upload(name, content)
         except JTBDError as exc:
@@ -94,6 +128,8 @@ async def upload_documents(
         if frame.empty:
             errors.append(FileError(filename=name, errors=problems or ["no utterances found"]))
             continue
+        if customer_id:
+            frame["customer_id"] = customer_id
         doc = Document(
             project_id=project.id,
             filename=name,
