@@ -7,6 +7,7 @@ import resource
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from nlp_jtbd import __version__
@@ -44,10 +45,20 @@ def assignments_frame(utterances: pd.DataFrame, placement: Placement) -> pd.Data
     )
 
 
+def map_coordinates(reduced: np.ndarray) -> np.ndarray:
+    """2-D coordinates for a map of the utterances: the two principal axes of the UMAP space
+    the clusters were found in (so neighbours on the map are neighbours in the clustering)."""
+    centred = reduced - reduced.mean(axis=0)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    xy = centred @ axes[:2].T
+    return np.round(xy / (np.abs(xy).max() or 1.0), 4)
+
+
 def write_discovery(
     model: Discovery, utterances: pd.DataFrame, out_dir: str | Path, settings: dict[str, object]
 ) -> dict[str, object]:
-    """Write clusters.csv, representatives.csv, assignments.csv, model/ and summary.json."""
+    """Write clusters.csv, representatives.csv, assignments.csv, map.csv (2-D coordinates),
+    model/ and summary.json."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     ids = utterances["utterance_id"].to_numpy()
@@ -67,6 +78,10 @@ def write_discovery(
             quotes.append(quote)
     pd.DataFrame(quotes).to_csv(out / "representatives.csv", index=False)
     assignments_frame(utterances, model.placement_).to_csv(out / "assignments.csv", index=False)
+    xy = map_coordinates(model.reduced_)
+    pd.DataFrame({"utterance_id": ids, "x": xy[:, 0], "y": xy[:, 1]}).to_csv(
+        out / "map.csv", index=False
+    )
     model.save(out / "model")
     stats = model.stats_
     summary = {
