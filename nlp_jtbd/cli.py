@@ -209,7 +209,7 @@ def discover(
         random_state=seed,
         cache_dir=cache_dir,
     )
-    with _embedding_progress(quiet or as_json) as progress:
+    with _embedding_progress(quiet or as_json, then="clustering (UMAP + HDBSCAN)") as progress:
         estimator.fit(table["text"].tolist(), langs, progress=progress)
     settings = {
         "input": str(utterances),
@@ -272,8 +272,9 @@ ProgressCallback = Callable[[int, int], None]
 
 
 @contextmanager
-def _embedding_progress(quiet: bool) -> Iterator[ProgressCallback | None]:
-    """A progress bar for embedding on a terminal; no callback otherwise."""
+def _embedding_progress(quiet: bool, then: str | None = None) -> Iterator[ProgressCallback | None]:
+    """A progress bar for embedding on a terminal (then a pulsing ``then`` step, e.g.
+    clustering, until the block ends); no callback otherwise."""
     if quiet or not err.is_terminal:
         yield None
         return
@@ -286,15 +287,18 @@ def _embedding_progress(quiet: bool) -> Iterator[ProgressCallback | None]:
     )
 
     columns = (
-        TextColumn("embedding"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
     )
     with Progress(*columns, TimeRemainingColumn(), console=err, transient=True) as progress:
-        task = progress.add_task("embed", total=None)
+        task = progress.add_task("embedding", total=None)
 
         def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+            if then and done >= total:
+                progress.update(task, description=then, completed=0, total=None)
+            else:
+                progress.update(task, completed=done, total=total)
 
         yield update
 
@@ -386,9 +390,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # The coding commands live in their own module and register themselves on `app`.
-from nlp_jtbd import cli_coding, cli_segment, cli_service  # noqa: E402
+from nlp_jtbd import cli_coding, cli_export, cli_segment, cli_service  # noqa: E402
 
-__all__ = ["app", "cli_coding", "cli_segment", "cli_service", "main"]
+__all__ = ["app", "cli_coding", "cli_export", "cli_segment", "cli_service", "main"]
 
 if __name__ == "__main__":
     main()

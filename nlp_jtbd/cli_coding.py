@@ -28,7 +28,7 @@ def _print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@app.command()
+@app.command(epilog="**Example**\n\n  jtbd codebooks")
 def codebooks() -> None:
     """List the codebooks this installation knows (bundled and from $JTBD_CODEBOOKS)."""
     from nlp_jtbd.codebook import available_codebooks, load_codebook
@@ -65,7 +65,8 @@ def train(
         typer.Option("--eval", help="Coded examples NOT trained on: scored for the model card."),
     ] = None,
     cache_dir: CacheOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Train a classifier from human-coded examples and write it with its model card."""
     from nlp_jtbd.classify import UtteranceClassifier, cross_validate, save_classifier
@@ -87,7 +88,7 @@ def train(
             "title": f"{folds}-fold cross-validation on the training examples",
             "slices": slices,
         }
-    with _embedding_progress(quiet) as progress:
+    with _embedding_progress(quiet or as_json) as progress:
         features = classifier.featurize(coded.texts, coded.contexts, progress)
     classifier.fit(coded.texts, coded.labels, features=features)
     if held_out is not None:
@@ -106,7 +107,16 @@ def train(
             ),
         }
     save_classifier(classifier, out_dir, training=training_summary(coded), metrics=metrics)
-    if not quiet:
+    if as_json:
+        _print_json(
+            {
+                "model": str(out_dir),
+                "examples": len(coded),
+                "warnings": coded.warnings,
+                **{name: block["slices"] for name, block in metrics.items()},
+            }
+        )
+    elif not quiet:
         for block in metrics.values():
             overall = block["slices"]["all"]
             out.print(
@@ -127,7 +137,8 @@ def classify(
         bool, typer.Option(help="Also code interviewer utterances.")
     ] = False,
     cache_dir: CacheOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Code utterances: label, calibrated confidence and the top-3 labels with scores.
 
@@ -143,14 +154,23 @@ def classify(
     table = read_utterances(utterances)
     table["context"] = interview_context(table)
     table = select_evidence(table, include_interviewer)
-    with _embedding_progress(quiet) as progress:
+    with _embedding_progress(quiet or as_json) as progress:
         probs = classifier.predict_proba(
             table["text"].tolist(), table["context"].tolist(), progress=progress
         )
     frame = predictions_frame(table["utterance_id"], probs, classifier.classes_)
     write_table(frame, out_path)
-    if not quiet:
-        counts = frame["label"].value_counts()
+    counts = frame["label"].value_counts()
+    if as_json:
+        _print_json(
+            {
+                "utterances": len(frame),
+                "labels": {name: int(counts.get(name, 0)) for name in classifier.classes_},
+                "model": str(classifier.path_),
+                "out": str(out_path),
+            }
+        )
+    elif not quiet:
         mix = ", ".join(f"{name} {counts.get(name, 0):,}" for name in classifier.classes_)
         out.print(f"Coded {len(frame):,} utterances ({mix}); wrote [bold]{out_path}[/bold]")
 

@@ -124,7 +124,8 @@ def abcdx(
             "company_size, business_model, region, country when present)."
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """ABCDX value segmentation: weighted, standardised metrics clustered by k-means.
 
@@ -143,6 +144,20 @@ def abcdx(
         min_share,
         market_col,
     )
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "out": str(out_path),
+                    "customers": result["customers"],
+                    "rules": result["rules"],
+                    "segments": json.loads(result["profiles"].to_json(orient="records")),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
     if quiet:
         return
     rules = result["rules"]
@@ -240,7 +255,8 @@ def cross(
     ] = "segment",
     id_col: IdColOption = "customer_id",
     q: Annotated[float, typer.Option(min=0.0, max=1.0, help="Findings need q below this.")] = 0.05,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Which jobs, triggers and barriers drive which segment: counts, shares, lift, tests.
 
@@ -259,8 +275,23 @@ def cross(
         id_col=id_col,
         q_max=q,
     )
-    if not quiet:
+    if as_json:
+        print(_findings_json(result, out_dir))
+    elif not quiet:
         _print_findings(result["findings"], result["customers"], out_dir, result["tables"])
+
+
+def _findings_json(result: dict[str, object], out_dir: Path) -> str:
+    findings = result["findings"]
+    return json.dumps(
+        {
+            "out": str(out_dir),
+            "customers": result["customers"],
+            "findings": json.loads(findings.to_json(orient="records")),
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
 
 
 def _print_findings(
@@ -305,7 +336,8 @@ def analyze(
         str | None, typer.Option(help="Trained classifier (default: shipped jtbd5).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed for every stage.")] = 42,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Ingest → discover → classify (→ abcdx → cross with --metrics) into one folder."""
     from nlp_jtbd.cli import discover as discover_cmd
@@ -318,7 +350,7 @@ def analyze(
 
     def stage(name: str) -> None:
         seconds[name] = round(time.perf_counter() - started, 2)
-        if not quiet:
+        if not (quiet or as_json):
             err.print(f"[green]✓[/green] {name} ({seconds[name]:.1f} s)")
 
     started = time.perf_counter()
@@ -407,7 +439,9 @@ def analyze(
         "files": sorted(p.name for p in out_dir.iterdir() if p.is_file()),
     }
     summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
-    if not quiet:
+    if as_json:
+        print(json.dumps(summary["analyze"] | {"out": str(out_dir)}, ensure_ascii=False, indent=2))
+    elif not quiet:
         if findings is not None:
             _print_findings(findings, result["customers"], out_dir, result["tables"])
         out.print(f"Analysis written to [bold]{out_dir}[/bold]")

@@ -23,7 +23,7 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 
 
-@app.command()
+@app.command(epilog="**Example**\n\n  jtbd openapi > api/openapi.json")
 def openapi() -> None:
     """Print the HTTP API's OpenAPI spec (JSON), e.g. to generate a client."""
     from api import create_app

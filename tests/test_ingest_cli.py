@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -119,3 +120,15 @@ def test_bundled_examples_ingest_cleanly(cli, tmp_path: Path) -> None:
         assert set(doc.role) == {"interviewer", "respondent"}
     reviews = frame[frame.source_type == "review"]
     assert reviews.doc_id.nunique() >= 200
+
+
+def test_every_command_has_help_with_an_example(cli: Callable[..., tuple[int, str, str]]) -> None:
+    from nlp_jtbd.cli import app
+
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    assert {"ingest", "discover", "assign", "train", "classify", "evaluate", "cv", "suggest",
+            "agreement", "abcdx", "cross", "analyze", "serve", "export"} <= set(names)
+    for name in names:
+        code, stdout, _ = cli(name, "--help")
+        assert code == 0, name
+        assert "Example" in stdout, f"`jtbd {name} --help` shows no example"

@@ -125,6 +125,8 @@ class Discovery:
         if vectors is None:
             vectors, embedding = self._embed(texts, progress)
             stats.embedded, stats.cached = embedding.embedded, embedding.cached
+        if progress:  # embedding is done (also when everything came from the cache)
+            progress(stats.embedded, stats.embedded)
         stats.seconds["embed"] = time.perf_counter() - started
         stage = time.perf_counter()
         reducer = self.reducer or UMAPReducer(random_state=self.random_state)
