@@ -179,6 +179,14 @@ def discover(
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same clusters.")] = 42,
+    fit_sample: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Find clusters in a random sample of this many utterances and assign the rest "
+            "(0: fit on all).",
+        ),
+    ] = 30_000,
     include_interviewer: Annotated[
         bool, typer.Option(help="Also cluster interviewer utterances (default: evidence only).")
     ] = False,
@@ -208,6 +216,7 @@ def discover(
         merge_threshold=merge_threshold,
         random_state=seed,
         cache_dir=cache_dir,
+        fit_sample=fit_sample or None,
     )
     with _embedding_progress(quiet or as_json, then="clustering (UMAP + HDBSCAN)") as progress:
         estimator.fit(table["text"].tolist(), langs, progress=progress)
@@ -218,6 +227,7 @@ def discover(
         "max_clusters": max_clusters,
         "merge_threshold": estimator.merge_threshold_,
         "seed": seed,
+        "fit_sample": fit_sample,
         "include_interviewer": include_interviewer,
     }
     summary = write_discovery(estimator, table, out_dir, settings)

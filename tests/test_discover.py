@@ -146,3 +146,18 @@ def test_loading_a_model_with_other_embeddings_is_refused(discovered: Path, tmp_
     (copy / "model.json").write_text(json.dumps(meta))
     with pytest.raises(UsageError, match="fitted with embeddings"):
         Discovery.load(copy)
+
+
+def test_large_corpora_are_fitted_on_a_sample_and_the_rest_assigned(cache: Path) -> None:
+    texts = pd.read_csv(EXAMPLES / "reviews" / "reviews.csv").text.tolist()
+    model = Discovery(cache_dir=cache, random_state=3, fit_sample=120).fit(texts)
+    assert model.stats_.fitted_on == 120 and len(model.sample_index_) == 120
+    placement = model.placement_
+    assert len(placement.cluster_id) == len(texts)
+    assert (placement.cluster_id >= 0).mean() > 0.4  # a tiny sample; quality: bench/scale.py
+    assert (placement.nearest >= 0).all()
+    # the texts outside the sample are placed by the same rule as new ones
+    again = model.transform(texts)
+    assert np.array_equal(again.cluster_id, placement.cluster_id)
+    full = Discovery(cache_dir=cache, random_state=3, fit_sample=None).fit(texts)
+    assert full.stats_.fitted_on == len(texts)

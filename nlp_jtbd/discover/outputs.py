@@ -78,8 +78,9 @@ def write_discovery(
             quotes.append(quote)
     pd.DataFrame(quotes).to_csv(out / "representatives.csv", index=False)
     assignments_frame(utterances, model.placement_).to_csv(out / "assignments.csv", index=False)
-    xy = map_coordinates(model.reduced_)
-    pd.DataFrame({"utterance_id": ids, "x": xy[:, 0], "y": xy[:, 1]}).to_csv(
+    xy = map_coordinates(model.reduced_)  # the utterances the clusters were fitted on
+    fitted = ids[model.sample_index_]
+    pd.DataFrame({"utterance_id": fitted, "x": xy[:, 0], "y": xy[:, 1]}).to_csv(
         out / "map.csv", index=False
     )
     model.save(out / "model")
@@ -93,6 +94,7 @@ def write_discovery(
         "utterances": stats.utterances,
         "clusters": stats.clusters,
         "unassigned": stats.unassigned,
+        "fitted_on": stats.fitted_on,
         "outlier_share": round(stats.outlier_share, 4),
         "embedded": stats.embedded,
         "embeddings_from_cache": stats.cached,

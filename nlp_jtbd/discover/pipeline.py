@@ -38,11 +38,17 @@ class DiscoveryStats:
     cached: int = 0
     clusters: int = 0
     unassigned: int = 0
+    fitted_on: int = 0  # utterances the clusters were found in (a sample of large corpora)
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def outlier_share(self) -> float:
         return self.unassigned / self.utterances if self.utterances else 0.0
+
+
+# Exact neighbours and UMAP stay fast up to here; larger corpora are fitted on a sample this
+# size and the rest assigned (bench/scale.py measures the quality cost).
+AUTO_FIT_SAMPLE = 30_000
 
 
 class Discovery:
@@ -67,6 +73,7 @@ class Discovery:
         assigner: CentroidAssigner | None = None,
         top_n_words: int = 10,
         n_representatives: int = 5,
+        fit_sample: int | None = AUTO_FIT_SAMPLE,
     ) -> None:
         self.model = model
         self.min_cluster_size = min_cluster_size
@@ -80,6 +87,7 @@ class Discovery:
         self.assigner = assigner
         self.top_n_words = top_n_words
         self.n_representatives = n_representatives
+        self.fit_sample = fit_sample
 
     # -- embedding --------------------------------------------------------------------------
     def embed(
@@ -129,8 +137,11 @@ class Discovery:
             progress(stats.embedded, stats.embedded)
         stats.seconds["embed"] = time.perf_counter() - started
         stage = time.perf_counter()
+        sample = self._sample(len(texts))
+        stats.fitted_on = len(sample)
+        fit_vectors = vectors[sample]
         reducer = self.reducer or UMAPReducer(random_state=self.random_state)
-        reduced = reducer.fit_transform(vectors)
+        reduced = reducer.fit_transform(fit_vectors)
         stats.seconds["reduce"] = time.perf_counter() - stage
         stage = time.perf_counter()
         clusterer = self.clusterer or HDBSCANClusterer(min_cluster_size=self.min_cluster_size)
@@ -139,11 +150,12 @@ class Discovery:
         assigner = self.assigner or CentroidAssigner(
             merge_threshold=self.merge_threshold_, max_clusters=self.max_clusters
         )
-        assigner.fit(vectors, labels)
-        placement = assigner.predict(vectors)
+        assigner.fit(fit_vectors, labels)
+        placement = assigner.predict(vectors)  # the whole corpus, by the same rule
         stats.seconds["cluster"] = time.perf_counter() - stage
         stage = time.perf_counter()
         self.assigner_ = assigner
+        self.sample_index_ = sample
         self.reduced_ = reduced
         self.placement_ = placement
         self.clusters_ = self._represent(texts, langs, placement, vectors)
@@ -153,6 +165,15 @@ class Discovery:
         self.stats_ = stats
         self.embedder_key_ = self._get_embedder().key
         return self
+
+    def _sample(self, n: int) -> np.ndarray:
+        """Which utterances the clusters are found in: all of them, or for corpora larger than
+        ``fit_sample`` a seeded random sample of that size (the rest are then assigned to the
+        clusters exactly like new utterances, so fit and assign cannot disagree)."""
+        if not self.fit_sample or n <= self.fit_sample:
+            return np.arange(n)
+        rng = np.random.default_rng(self.random_state)
+        return np.sort(rng.choice(n, self.fit_sample, replace=False))
 
     def fit_transform(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> Placement:
         return self.fit(texts, langs).placement_

@@ -1,0 +1,9 @@
+"""Exports of an analysis folder for other tools.
+
+``refi``: REFI-QDA codebooks (.qdc) and projects (.qdpx) for ATLAS.ti, MAXQDA, NVivo and
+QualCoder. ``tables``: CSV, XLSX, Parquet and JSON tables.
+"""
+
+from nlp_jtbd.export.refi import read_qdpx, write_qdc, write_qdpx
+
+__all__ = ["read_qdpx", "write_qdc", "write_qdpx"]
