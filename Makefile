@@ -25,7 +25,8 @@ demo: setup
 		--meta examples/interviews/manifest.csv \
 		--metrics examples/metrics/customers.csv --growth-col tenure \
 		--out $(DEMO_OUT)
-	@echo "Demo output: $(DEMO_OUT)/ (utterances.parquet, clusters.csv, representatives.csv, assignments.csv, predictions.csv, segments.csv, findings.csv, summary.json)"
+	@echo "Demo output: $(DEMO_OUT)/ (utterances.parquet, clusters.csv, assignments.csv, predictions.csv, segments.csv, findings.csv, summary.json)"
+	@echo "Open the report: $(DEMO_OUT)/report.html"
 
 test: setup
 	$(BIN)/ruff check .

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from nlp_jtbd import __version__
+from nlp_jtbd.embed.distributed import scheduler_address
 from nlp_jtbd.errors import JTBDError, Problem, UsageError
 
 if TYPE_CHECKING:
@@ -190,6 +191,13 @@ def discover(
     include_interviewer: Annotated[
         bool, typer.Option(help="Also cluster interviewer utterances (default: evidence only).")
     ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler (tcp://HOST:PORT) for embedding; default "
+            "$JTBD_DASK_SCHEDULER, else local."
+        ),
+    ] = None,
     cache_dir: Annotated[
         Path | None, typer.Option(help="Embedding cache (default: $JTBD_CACHE_DIR or user cache).")
     ] = None,
@@ -217,6 +225,7 @@ def discover(
         random_state=seed,
         cache_dir=cache_dir,
         fit_sample=fit_sample or None,
+        scheduler=scheduler_address(scheduler),
     )
     with _embedding_progress(quiet or as_json, then="clustering (UMAP + HDBSCAN)") as progress:
         estimator.fit(table["text"].tolist(), langs, progress=progress)
@@ -253,6 +262,13 @@ def assign(
     include_interviewer: Annotated[
         bool, typer.Option(help="Also place interviewer utterances.")
     ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler (tcp://HOST:PORT) for embedding; default "
+            "$JTBD_DASK_SCHEDULER, else local."
+        ),
+    ] = None,
     cache_dir: Annotated[Path | None, typer.Option(help="Embedding cache folder.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
 ) -> None:
@@ -264,6 +280,10 @@ def assign(
     table_format(out_path)
     estimator = Discovery.load(model_dir)
     estimator.cache_dir = cache_dir
+    if scheduler_address(scheduler):
+        from nlp_jtbd.embed.distributed import DaskEmbedder
+
+        estimator._embedder = DaskEmbedder(estimator.model, scheduler_address(scheduler))
     table = select_evidence(read_utterances(utterances), include_interviewer)
     with _embedding_progress(quiet) as progress:
         vectors = estimator.embed(table["text"].tolist(), progress)
@@ -400,9 +420,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # The coding commands live in their own module and register themselves on `app`.
-from nlp_jtbd import cli_coding, cli_export, cli_segment, cli_service  # noqa: E402
+from nlp_jtbd import cli_coding, cli_export, cli_report, cli_segment, cli_service  # noqa: E402
 
-__all__ = ["app", "cli_coding", "cli_export", "cli_segment", "cli_service", "main"]
+__all__ = ["app", "cli_coding", "cli_export", "cli_report", "cli_segment", "cli_service", "main"]
 
 if __name__ == "__main__":
     main()

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from nlp_jtbd.cli import _embedding_progress, app, err, out
+from nlp_jtbd.embed.distributed import scheduler_address
 from nlp_jtbd.errors import InputError, UsageError
 
 CodebookOption = Annotated[
@@ -136,6 +137,13 @@ def classify(
     include_interviewer: Annotated[
         bool, typer.Option(help="Also code interviewer utterances.")
     ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler (tcp://HOST:PORT) for embedding; default "
+            "$JTBD_DASK_SCHEDULER, else local."
+        ),
+    ] = None,
     cache_dir: CacheOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
@@ -151,6 +159,12 @@ def classify(
 
     table_format(out_path)
     classifier = load_classifier(model, cache_dir=cache_dir)
+    if scheduler_address(scheduler):
+        from nlp_jtbd.embed.distributed import DaskEmbedder
+
+        classifier.featurizer._embedder = DaskEmbedder(
+            classifier.model, scheduler_address(scheduler)
+        )
     table = read_utterances(utterances)
     table["context"] = interview_context(table)
     table = select_evidence(table, include_interviewer)

@@ -335,11 +335,19 @@ def analyze(
     classifier: Annotated[
         str | None, typer.Option(help="Trained classifier (default: shipped jtbd5).")
     ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler (tcp://HOST:PORT) for embedding; default "
+            "$JTBD_DASK_SCHEDULER, else local."
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed for every stage.")] = 42,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Ingest → discover → classify (→ abcdx → cross with --metrics) into one folder."""
+    """Ingest → discover → classify (→ abcdx → cross with --metrics) → report.html, in one
+    folder."""
     from nlp_jtbd.cli import discover as discover_cmd
     from nlp_jtbd.cli import ingest as ingest_cmd
     from nlp_jtbd.cli_coding import classify as classify_cmd
@@ -388,6 +396,7 @@ def analyze(
         cache_dir=None,
         quiet=True,
         as_json=False,
+        scheduler=scheduler,
     )
     stage("discover")
     started = time.perf_counter()
@@ -399,6 +408,7 @@ def analyze(
         include_interviewer=False,
         cache_dir=None,
         quiet=True,
+        scheduler=scheduler,
     )
     stage("classify")
     findings = None
@@ -430,6 +440,11 @@ def analyze(
         )
         findings = result["findings"]
         stage("cross")
+    started = time.perf_counter()
+    from nlp_jtbd.report import write_report
+
+    report = write_report(out_dir)
+    stage("report")
     summary_path = out_dir / "summary.json"
     summary = json.loads(summary_path.read_text("utf-8")) if summary_path.exists() else {}
     summary["analyze"] = {
@@ -445,3 +460,4 @@ def analyze(
         if findings is not None:
             _print_findings(findings, result["customers"], out_dir, result["tables"])
         out.print(f"Analysis written to [bold]{out_dir}[/bold]")
+        out.print(f"Report: [bold]{report}[/bold]")

@@ -126,8 +126,22 @@ def test_every_command_has_help_with_an_example(cli: Callable[..., tuple[int, st
     from nlp_jtbd.cli import app
 
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
-    assert {"ingest", "discover", "assign", "train", "classify", "evaluate", "cv", "suggest",
-            "agreement", "abcdx", "cross", "analyze", "serve", "export"} <= set(names)
+    assert {
+        "ingest",
+        "discover",
+        "assign",
+        "train",
+        "classify",
+        "evaluate",
+        "cv",
+        "suggest",
+        "agreement",
+        "abcdx",
+        "cross",
+        "analyze",
+        "serve",
+        "export",
+    } <= set(names)
     for name in names:
         code, stdout, _ = cli(name, "--help")
         assert code == 0, name

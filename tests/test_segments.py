@@ -329,7 +329,9 @@ def test_analyze_runs_every_stage_on_the_bundled_examples(
         "classify",
         "abcdx",
         "cross",
+        "report",
     }
+    assert (out / "report.html").stat().st_size > 10_000
     findings = pd.read_csv(out / "findings.csv")
     assert list(findings.columns)[:10] == [
         "segment",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp_jtbd.embed import Embedder, EmbeddingCache, embed_texts, get_embedder
+from nlp_jtbd.embed import Embedder, EmbeddingCache, embed_texts
 
 
 class UtteranceFeaturizer:
@@ -25,17 +25,21 @@ class UtteranceFeaturizer:
         context_weight: float = 1.0,
         cache_dir: str | Path | None = None,
         use_cache: bool = True,
+        scheduler: str | None = None,
     ) -> None:
         self.model = model
         self.context_weight = context_weight
         self.cache_dir = cache_dir
         self.use_cache = use_cache
+        self.scheduler = scheduler
         self._embedder: Embedder | None = None
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = get_embedder(self.model)
+            from nlp_jtbd.embed.distributed import embedder_for
+
+            self._embedder = embedder_for(self.model, self.scheduler)
         return self._embedder
 
     def embed(

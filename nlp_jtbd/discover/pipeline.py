@@ -74,6 +74,7 @@ class Discovery:
         top_n_words: int = 10,
         n_representatives: int = 5,
         fit_sample: int | None = AUTO_FIT_SAMPLE,
+        scheduler: str | None = None,
     ) -> None:
         self.model = model
         self.min_cluster_size = min_cluster_size
@@ -88,6 +89,7 @@ class Discovery:
         self.top_n_words = top_n_words
         self.n_representatives = n_representatives
         self.fit_sample = fit_sample
+        self.scheduler = scheduler
 
     # -- embedding --------------------------------------------------------------------------
     def embed(
@@ -108,7 +110,9 @@ class Discovery:
 
     def _get_embedder(self) -> Embedder:
         if getattr(self, "_embedder", None) is None:
-            self._embedder = get_embedder(self.model)
+            from nlp_jtbd.embed.distributed import embedder_for
+
+            self._embedder = embedder_for(self.model, self.scheduler)
         return self._embedder
 
     # -- fitting ----------------------------------------------------------------------------

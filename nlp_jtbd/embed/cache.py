@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +81,21 @@ class EmbeddingCache:
         self._db.close()
 
 
+def _encoded_batches(
+    embedder: Embedder, batches: list[list[int]], distinct: list[str]
+) -> Iterator[tuple[list[int], np.ndarray]]:
+    """(batch, vectors) pairs: one batch at a time here, or all at once on a cluster
+    (an embedder with ``encode_batches``, see ``nlp_jtbd.embed.distributed``). The batch
+    boundaries are the same either way, so the vectors are identical."""
+    texts = [[distinct[i] for i in batch] for batch in batches]
+    if hasattr(embedder, "encode_batches"):
+        for index, encoded in embedder.encode_batches(texts):
+            yield batches[index], encoded
+        return
+    for batch, chunk in zip(batches, texts, strict=True):
+        yield batch, embedder.encode(chunk)
+
+
 def embed_texts(
     texts: Sequence[str],
     embedder: Embedder,
@@ -107,17 +122,18 @@ def embed_texts(
         for i, key in enumerate(keys):
             if key in found:
                 vectors[i] = found[key]
-    for start in range(0, len(missing), batch_size):
-        batch = missing[start : start + batch_size]
-        encoded = embedder.encode([distinct[i] for i in batch])
+    batches = [missing[start : start + batch_size] for start in range(0, len(missing), batch_size)]
+    done = 0
+    for batch, encoded in _encoded_batches(embedder, batches, distinct):
         if vectors is None:
             vectors = np.empty((len(distinct), encoded.shape[1]), dtype=np.float32)
         if cache:
             cache.put(embedder.key, [keys[i] for i in batch], encoded)
         # Round through float16 so a cached re-run returns exactly the same vectors.
         vectors[batch] = encoded.astype(np.float16) if cache else encoded
+        done += len(batch)
         if progress:
-            progress(min(start + batch_size, len(missing)), len(missing))
+            progress(done, len(missing))
     if vectors is None:
         vectors = np.empty((0, 0), dtype=np.float32)
     stats = EmbeddingStats(len(texts), len(distinct), len(distinct) - len(missing), len(missing))
