@@ -10,22 +10,35 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
-import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from api.db import Analysis, Result, now
 from api.storage import project_metrics, project_utterances, records
+from api.trained import is_stored_model, materialise, train_job
 from nlp_jtbd.errors import JTBDError
 
 MAX_ATTEMPTS = 3
 log = logging.getLogger("nlp_jtbd.api.jobs")
-STAGES = ("discover", "classify", "abcdx", "cross")
+# The result tables an analysis stores (the CSV files of the same names).
+RESULT_TABLES = (
+    "clusters",
+    "assignments",
+    "representatives",
+    "predictions",
+    "segments",
+    "segments_profiles",
+    "findings",
+    "jtbd_profiles",
+    "cross_cluster",
+    "cross_category",
+    "cross_jtbd_segment",
+)
 
 
 class JobRunner:
@@ -82,8 +95,6 @@ class JobRunner:
             project_id, settings, kind = job.project_id, dict(job.settings or {}), job.kind
         try:
             if kind == "train":
-                from api.trained import train_job
-
                 self._update(job_id, stage="train", progress=0.0)
                 results, timings = {}, train_job(self.sessions, job_id)
             else:
@@ -111,93 +122,49 @@ class JobRunner:
     def _analyse(
         self, job_id: str, project_id: str, settings: dict, folder: Path
     ) -> tuple[dict[str, list], dict[str, float]]:
-        from nlp_jtbd.cli import discover as discover_cmd
-        from nlp_jtbd.cli_coding import classify as classify_cmd
-        from nlp_jtbd.cli_segment import run_abcdx, run_cross
+        from nlp_jtbd.cli_segment import DEFAULT_WEIGHTS, STAGES, run_stages
 
-        timings: dict[str, float] = {}
         with self.sessions() as session:
             utterances = project_utterances(session, project_id)
             metrics = project_metrics(session, project_id)
-            metrics_bytes = (metrics.content, metrics.filename) if metrics else None
+            metrics_file = (metrics.content, metrics.filename) if metrics else None
+            classifier = settings.get("classifier")
+            if is_stored_model(classifier) and self.data_dir is not None:
+                classifier = str(materialise(session, classifier, self.data_dir))
         if utterances.empty:
             raise JTBDError("the project has no utterances", fix="upload documents first")
         path = folder / "utterances.parquet"
         utterances.to_parquet(path, index=False)
-        stages = [s for s in STAGES if metrics_bytes or s in ("discover", "classify")]
+        metrics_path = None
+        if metrics_file:
+            metrics_path = folder / ("metrics" + Path(metrics_file[1]).suffix.lower())
+            metrics_path.write_bytes(metrics_file[0])
+        stages = STAGES if metrics_path else STAGES[:2]
+        timings: dict[str, float] = {}
 
-        def begin(stage: str) -> float:
+        def start(stage: str) -> None:
             self._update(job_id, stage=stage, progress=round(stages.index(stage) / len(stages), 3))
-            return time.perf_counter()
 
-        started = begin("discover")
-        discover_cmd(
-            utterances=path,
-            out_dir=folder,
+        def done(stage: str, seconds: float) -> None:
+            timings[stage] = round(seconds, 3)
+
+        seed = int(settings.get("seed", 42))
+        run_stages(
+            path,
+            folder,
             model=settings.get("model", "use"),
+            classifier=classifier,
+            seed=seed,
             min_cluster_size=settings.get("min_cluster_size"),
-            max_clusters=None,
-            merge_threshold=None,
-            seed=int(settings.get("seed", 42)),
-            include_interviewer=False,
-            cache_dir=None,
-            quiet=True,
-            as_json=False,
+            metrics=metrics_path,
+            weights=settings.get("weights") or DEFAULT_WEIGHTS,
+            id_col=settings.get("id_col", "customer_id"),
+            growth_col=settings.get("growth_col"),
+            on_start=start,
+            on_done=done,
         )
-        timings["discover"] = round(time.perf_counter() - started, 3)
-        started = begin("classify")
-        classify_cmd(
-            utterances=path,
-            out_path=folder / "predictions.csv",
-            model=settings.get("classifier"),
-            include_interviewer=False,
-            cache_dir=None,
-            quiet=True,
-        )
-        timings["classify"] = round(time.perf_counter() - started, 3)
-        if metrics_bytes:
-            started = begin("abcdx")
-            metrics_path = folder / ("metrics" + Path(metrics_bytes[1]).suffix.lower())
-            metrics_path.write_bytes(metrics_bytes[0])
-            run_abcdx(
-                metrics_path,
-                folder / "segments.csv",
-                settings.get("weights") or "ltv=3,avg_check=2,purchase_frequency=2,cac=-1",
-                settings.get("id_col", "customer_id"),
-                settings.get("growth_col"),
-                5,
-                int(settings.get("seed", 42)),
-                0.05,
-                None,
-            )
-            timings["abcdx"] = round(time.perf_counter() - started, 3)
-            started = begin("cross")
-            run_cross(
-                folder / "segments.csv",
-                path,
-                folder,
-                assignments=folder / "assignments.csv",
-                clusters=folder / "clusters.csv",
-                codes=folder / "predictions.csv",
-                segment_col="segment",
-                id_col="customer_id",
-                q_max=0.05,
-            )
-            timings["cross"] = round(time.perf_counter() - started, 3)
         results: dict[str, list] = {}
-        for name in (
-            "clusters",
-            "assignments",
-            "representatives",
-            "predictions",
-            "segments",
-            "segments_profiles",
-            "findings",
-            "jtbd_profiles",
-            "cross_cluster",
-            "cross_category",
-            "cross_jtbd_segment",
-        ):
+        for name in RESULT_TABLES:
             csv = folder / f"{name}.csv"
             if csv.exists():
                 results[name] = records(pd.read_csv(csv, keep_default_na=False, na_values=[""]))
@@ -205,7 +172,3 @@ class JobRunner:
         if summary.exists():
             results["summary"] = [json.loads(summary.read_text("utf-8"))]
         return results, timings
-
-
-def session_job(session: Session, job_id: str) -> Analysis | None:
-    return session.get(Analysis, job_id)

@@ -21,6 +21,10 @@ class Settings(BaseModel):
     workers: int = Field(default=1, ge=1)
     warmup: bool = True
 
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1e6)
+
     def url(self) -> str:
         if self.database_url:
             return self.database_url

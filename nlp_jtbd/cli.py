@@ -24,6 +24,14 @@ if TYPE_CHECKING:
     from nlp_jtbd.discover import Discovery
     from nlp_jtbd.ingest import IngestReport
 
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Dask scheduler (tcp://HOST:PORT) for embedding; default $JTBD_DASK_SCHEDULER, "
+        "else local."
+    ),
+]
+
 app = typer.Typer(
     name="jtbd",
     help="Jobs-To-Be-Done evidence from customer interviews, reviews and forum posts.",
@@ -191,13 +199,7 @@ def discover(
     include_interviewer: Annotated[
         bool, typer.Option(help="Also cluster interviewer utterances (default: evidence only).")
     ] = False,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Dask scheduler (tcp://HOST:PORT) for embedding; default "
-            "$JTBD_DASK_SCHEDULER, else local."
-        ),
-    ] = None,
+    scheduler: SchedulerOption = None,
     cache_dir: Annotated[
         Path | None, typer.Option(help="Embedding cache (default: $JTBD_CACHE_DIR or user cache).")
     ] = None,
@@ -262,13 +264,7 @@ def assign(
     include_interviewer: Annotated[
         bool, typer.Option(help="Also place interviewer utterances.")
     ] = False,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Dask scheduler (tcp://HOST:PORT) for embedding; default "
-            "$JTBD_DASK_SCHEDULER, else local."
-        ),
-    ] = None,
+    scheduler: SchedulerOption = None,
     cache_dir: Annotated[Path | None, typer.Option(help="Embedding cache folder.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
 ) -> None:
@@ -278,12 +274,8 @@ def assign(
     from nlp_jtbd.tables import read_utterances, table_format, write_table
 
     table_format(out_path)
-    estimator = Discovery.load(model_dir)
+    estimator = Discovery.load(model_dir, scheduler=scheduler_address(scheduler))
     estimator.cache_dir = cache_dir
-    if scheduler_address(scheduler):
-        from nlp_jtbd.embed.distributed import DaskEmbedder
-
-        estimator._embedder = DaskEmbedder(estimator.model, scheduler_address(scheduler))
     table = select_evidence(read_utterances(utterances), include_interviewer)
     with _embedding_progress(quiet) as progress:
         vectors = estimator.embed(table["text"].tolist(), progress)

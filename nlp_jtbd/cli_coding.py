@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from nlp_jtbd.cli import _embedding_progress, app, err, out
+from nlp_jtbd.cli import SchedulerOption, _embedding_progress, app, err, out
 from nlp_jtbd.embed.distributed import scheduler_address
 from nlp_jtbd.errors import InputError, UsageError
 
@@ -137,13 +137,7 @@ def classify(
     include_interviewer: Annotated[
         bool, typer.Option(help="Also code interviewer utterances.")
     ] = False,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Dask scheduler (tcp://HOST:PORT) for embedding; default "
-            "$JTBD_DASK_SCHEDULER, else local."
-        ),
-    ] = None,
+    scheduler: SchedulerOption = None,
     cache_dir: CacheOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
@@ -158,13 +152,7 @@ def classify(
     from nlp_jtbd.tables import read_utterances, table_format, write_table
 
     table_format(out_path)
-    classifier = load_classifier(model, cache_dir=cache_dir)
-    if scheduler_address(scheduler):
-        from nlp_jtbd.embed.distributed import DaskEmbedder
-
-        classifier.featurizer._embedder = DaskEmbedder(
-            classifier.model, scheduler_address(scheduler)
-        )
+    classifier = load_classifier(model, cache_dir=cache_dir, scheduler=scheduler_address(scheduler))
     table = read_utterances(utterances)
     table["context"] = interview_context(table)
     table = select_evidence(table, include_interviewer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from nlp_jtbd.cli import app, err, out
+from nlp_jtbd.cli import SchedulerOption, app, err, out
 from nlp_jtbd.errors import InputError, UsageError
 
 WeightsOption = Annotated[
@@ -316,6 +317,95 @@ def _print_findings(
     out.print(f"Wrote tables and findings to [bold]{out_dir}[/bold]")
 
 
+STAGES = ("discover", "classify", "abcdx", "cross")
+
+
+def run_stages(
+    utterances: Path,
+    out_dir: Path,
+    *,
+    model: str = "use",
+    classifier: str | None = None,
+    seed: int = 42,
+    min_cluster_size: int | None = None,
+    metrics: Path | None = None,
+    weights: str = DEFAULT_WEIGHTS,
+    id_col: str = "customer_id",
+    growth_col: str | None = None,
+    scheduler: str | None = None,
+    on_start: Callable[[str], None] | None = None,
+    on_done: Callable[[str, float], None] | None = None,
+) -> dict[str, object] | None:
+    """discover → classify (→ abcdx → cross with ``metrics``) on ingested utterances, writing
+    every file into ``out_dir``; the analysis behind `jtbd analyze` and the API's jobs.
+
+    ``on_start(stage)`` and ``on_done(stage, seconds)`` report progress; returns the crossing
+    (``run_cross``'s result) or None without metrics.
+    """
+    from nlp_jtbd.cli import discover as discover_cmd
+    from nlp_jtbd.cli_coding import classify as classify_cmd
+
+    started = 0.0
+
+    def begin(name: str) -> None:
+        nonlocal started
+        if on_start:
+            on_start(name)
+        started = time.perf_counter()
+
+    def end(name: str) -> None:
+        if on_done:
+            on_done(name, time.perf_counter() - started)
+
+    begin("discover")
+    discover_cmd(
+        utterances=utterances,
+        out_dir=out_dir,
+        model=model,
+        min_cluster_size=min_cluster_size,
+        max_clusters=None,
+        merge_threshold=None,
+        seed=seed,
+        include_interviewer=False,
+        cache_dir=None,
+        quiet=True,
+        as_json=False,
+        scheduler=scheduler,
+    )
+    end("discover")
+    begin("classify")
+    predictions = out_dir / "predictions.csv"
+    classify_cmd(
+        utterances=utterances,
+        out_path=predictions,
+        model=classifier,
+        include_interviewer=False,
+        cache_dir=None,
+        quiet=True,
+        scheduler=scheduler,
+    )
+    end("classify")
+    if metrics is None:
+        return None
+    begin("abcdx")
+    run_abcdx(metrics, out_dir / "segments.csv", weights, id_col, growth_col, 5, seed, 0.05, None)
+    end("abcdx")
+    begin("cross")
+    result = run_cross(
+        out_dir / "segments.csv",
+        utterances,
+        out_dir,
+        assignments=out_dir / "assignments.csv",
+        clusters=out_dir / "clusters.csv",
+        codes=predictions,
+        segment_col="segment",
+        id_col="customer_id",
+        q_max=0.05,
+    )
+    end("cross")
+    return result
+
+
 @app.command(
     epilog="**Example**\n\n  jtbd analyze examples/interviews examples/reviews --meta "
     "examples/interviews/manifest.csv --metrics examples/metrics/customers.csv --growth-col "
@@ -335,29 +425,21 @@ def analyze(
     classifier: Annotated[
         str | None, typer.Option(help="Trained classifier (default: shipped jtbd5).")
     ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Dask scheduler (tcp://HOST:PORT) for embedding; default "
-            "$JTBD_DASK_SCHEDULER, else local."
-        ),
-    ] = None,
+    scheduler: SchedulerOption = None,
     seed: Annotated[int, typer.Option(help="Random seed for every stage.")] = 42,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Ingest → discover → classify (→ abcdx → cross with --metrics) → report.html, in one
     folder."""
-    from nlp_jtbd.cli import discover as discover_cmd
     from nlp_jtbd.cli import ingest as ingest_cmd
-    from nlp_jtbd.cli_coding import classify as classify_cmd
 
     out_dir.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
     utterances = out_dir / "utterances.parquet"
 
-    def stage(name: str) -> None:
-        seconds[name] = round(time.perf_counter() - started, 2)
+    def done(name: str, elapsed: float) -> None:
+        seconds[name] = round(elapsed, 2)
         if not (quiet or as_json):
             err.print(f"[green]✓[/green] {name} ({seconds[name]:.1f} s)")
 
@@ -382,69 +464,26 @@ def analyze(
     except typer.Exit as exc:  # some files failed: their problems were printed; go on
         if exc.exit_code not in (0, 1):
             raise
-    stage("ingest")
-    started = time.perf_counter()
-    discover_cmd(
-        utterances=utterances,
-        out_dir=out_dir,
+    done("ingest", time.perf_counter() - started)
+    result = run_stages(
+        utterances,
+        out_dir,
         model=model,
-        min_cluster_size=None,
-        max_clusters=None,
-        merge_threshold=None,
+        classifier=classifier,
         seed=seed,
-        include_interviewer=False,
-        cache_dir=None,
-        quiet=True,
-        as_json=False,
+        metrics=metrics,
+        weights=weights or DEFAULT_WEIGHTS,
+        id_col=id_col,
+        growth_col=growth_col,
         scheduler=scheduler,
+        on_done=done,
     )
-    stage("discover")
-    started = time.perf_counter()
-    predictions = out_dir / "predictions.csv"
-    classify_cmd(
-        utterances=utterances,
-        out_path=predictions,
-        model=classifier,
-        include_interviewer=False,
-        cache_dir=None,
-        quiet=True,
-        scheduler=scheduler,
-    )
-    stage("classify")
-    findings = None
-    if metrics is not None:
-        started = time.perf_counter()
-        run_abcdx(
-            metrics,
-            out_dir / "segments.csv",
-            weights or DEFAULT_WEIGHTS,
-            id_col,
-            growth_col,
-            5,
-            seed,
-            0.05,
-            None,
-        )
-        stage("abcdx")
-        started = time.perf_counter()
-        result = run_cross(
-            out_dir / "segments.csv",
-            utterances,
-            out_dir,
-            assignments=out_dir / "assignments.csv",
-            clusters=out_dir / "clusters.csv",
-            codes=predictions,
-            segment_col="segment",
-            id_col="customer_id",
-            q_max=0.05,
-        )
-        findings = result["findings"]
-        stage("cross")
+    findings = result["findings"] if result else None
     started = time.perf_counter()
     from nlp_jtbd.report import write_report
 
     report = write_report(out_dir)
-    stage("report")
+    done("report", time.perf_counter() - started)
     summary_path = out_dir / "summary.json"
     summary = json.loads(summary_path.read_text("utf-8")) if summary_path.exists() else {}
     summary["analyze"] = {
@@ -457,7 +496,7 @@ def analyze(
     if as_json:
         print(json.dumps(summary["analyze"] | {"out": str(out_dir)}, ensure_ascii=False, indent=2))
     elif not quiet:
-        if findings is not None:
+        if result is not None:
             _print_findings(findings, result["customers"], out_dir, result["tables"])
         out.print(f"Analysis written to [bold]{out_dir}[/bold]")
         out.print(f"Report: [bold]{report}[/bold]")

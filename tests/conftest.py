@@ -47,6 +47,26 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
     return _run
 
 
+@pytest.fixture(scope="session")
+def bundled_analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`jtbd analyze` on the bundled interviews, reviews and metrics, once per test session.
+
+    Tests may add files to this folder, but must not change or remove what analyze wrote
+    (copy it first)."""
+    out = tmp_path_factory.mktemp("bundled") / "analysis"
+    args = [
+        "analyze", EXAMPLES / "interviews", EXAMPLES / "reviews",
+        "--meta", EXAMPLES / "interviews" / "manifest.csv",
+        "--metrics", EXAMPLES / "metrics" / "customers.csv", "--growth-col", "tenure",
+        "--out", out, "--quiet",
+    ]  # fmt: skip
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exc:
+        assert not exc.code, f"jtbd analyze exited with {exc.code}"
+    return out
+
+
 def ingest(*paths: Path, **options: object) -> tuple[pd.DataFrame, Ingestor]:
     """Ingest with the library API; returns the utterances and the ingestor (for its report)."""
     ingestor = Ingestor(IngestOptions(**options))

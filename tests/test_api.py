@@ -347,6 +347,18 @@ def test_a_model_trained_in_a_project_classifies_for_that_project_only(
         "none",
     }
     assert client.post("/v1/classify", json=body, headers=other).status_code == 404
+    upload(
+        client,
+        team,
+        project,
+        EXAMPLES / "interviews" / "en_online_store.vtt",
+        EXAMPLES / "interviews" / "en_fitness_studio.srt",
+    )
+    response = client.post(
+        f"/v1/projects/{project}/analyses", json={"classifier": started["id"]}, headers=team
+    )
+    state = wait(client, team, response.json()["id"])
+    assert state["status"] == "succeeded", state["error"]
 
 
 def test_badly_coded_examples_are_refused_at_upload_naming_the_rows(

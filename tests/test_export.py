@@ -11,8 +11,6 @@ import pytest
 from conftest import EXAMPLES
 from openpyxl import load_workbook
 
-import nlp_jtbd.cli_export  # noqa: F401  (registers the command)
-
 Cli = Callable[..., tuple[int, str, str]]
 FORMULA = '=HYPERLINK("http://evil.example","Click for a refund")'
 

@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import EXAMPLES
 from lxml import etree
 
-from nlp_jtbd.cli import main
 from nlp_jtbd.codebook import load_codebook
 from nlp_jtbd.errors import InputError, UsageError
 from nlp_jtbd.export.refi import CODEBOOK_NS, THEMES_CODE, read_qdpx, write_qdc, write_qdpx
@@ -65,30 +63,9 @@ def codebook_schema(project_xsd) -> etree.XMLSchema:
 
 
 @pytest.fixture(scope="module")
-def analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`jtbd analyze` on the bundled examples, once for the module."""
-    out = tmp_path_factory.mktemp("refi") / "analysis"
-    args = [
-        "analyze",
-        EXAMPLES / "interviews",
-        EXAMPLES / "reviews",
-        "--meta",
-        EXAMPLES / "interviews" / "manifest.csv",
-        "--metrics",
-        EXAMPLES / "metrics" / "customers.csv",
-        "--growth-col",
-        "tenure",
-        "--out",
-        out,
-        "--quiet",
-    ]
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    assert code == 0
-    return out
+def analysis(bundled_analysis: Path) -> Path:
+    """`jtbd analyze` on the bundled examples (shared by the test session)."""
+    return bundled_analysis
 
 
 @pytest.fixture(scope="module")

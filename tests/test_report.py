@@ -14,10 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import EXAMPLES
 
 import nlp_jtbd.cli_report  # registers `jtbd report` on the app
-from nlp_jtbd.cli import main
 from nlp_jtbd.errors import InputError, UsageError
 from nlp_jtbd.report import html as report_html
 from nlp_jtbd.report import write_report
@@ -28,28 +26,9 @@ REQUIRED = ("utterances.parquet", "clusters.csv", "assignments.csv")
 
 
 @pytest.fixture(scope="module")
-def analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`jtbd analyze` on the bundled examples, once for the module."""
-    out = tmp_path_factory.mktemp("report") / "analysis"
-    args = [
-        "analyze",
-        EXAMPLES / "interviews",
-        EXAMPLES / "reviews",
-        "--meta",
-        EXAMPLES / "interviews" / "manifest.csv",
-        "--metrics",
-        EXAMPLES / "metrics" / "customers.csv",
-        "--growth-col",
-        "tenure",
-        "--out",
-        out,
-        "--quiet",
-    ]
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        assert not exc.code, f"jtbd analyze exited with {exc.code}"
-    return out
+def analysis(bundled_analysis: Path) -> Path:
+    """`jtbd analyze` on the bundled examples (shared by the test session)."""
+    return bundled_analysis
 
 
 def copy_analysis(source: Path, target: Path, keep: Callable[[str], bool] = lambda _: True) -> Path:

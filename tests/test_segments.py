@@ -290,25 +290,8 @@ def test_abcdx_cli_refuses_duplicate_customers(
     assert "10 customer ids repeat: c0 (rows 2, 22), c1 (rows 3, 23)" in stderr
 
 
-def test_analyze_runs_every_stage_on_the_bundled_examples(
-    cli: Callable[..., tuple[int, str, str]], tmp_path: Path
-) -> None:
-    out = tmp_path / "analysis"
-    code, _, stderr = cli(
-        "analyze",
-        EXAMPLES / "interviews",
-        EXAMPLES / "reviews",
-        "--meta",
-        EXAMPLES / "interviews" / "manifest.csv",
-        "--metrics",
-        EXAMPLES / "metrics" / "customers.csv",
-        "--growth-col",
-        "tenure",
-        "--out",
-        out,
-        "--quiet",
-    )
-    assert code == 0, stderr
+def test_analyze_runs_every_stage_on_the_bundled_examples(bundled_analysis: Path) -> None:
+    out = bundled_analysis  # `jtbd analyze ... --metrics ... --quiet`, exit code checked there
     for name in (
         "utterances.parquet",
         "clusters.csv",

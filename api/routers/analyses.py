@@ -13,23 +13,11 @@ from sqlalchemy import select
 
 from api.auth import Caller, CallerDep, SessionDep, project_for
 from api.db import Analysis, Document, Result
+from api.jobs import RESULT_TABLES
 from api.problems import Problem
 from api.schemas import AnalysisCreated, AnalysisOut, AnalysisRequest
 
 router = APIRouter(prefix="/v1", tags=["analyses"])
-RESULTS = (
-    "clusters",
-    "assignments",
-    "representatives",
-    "predictions",
-    "segments",
-    "segments_profiles",
-    "findings",
-    "jtbd_profiles",
-    "cross_cluster",
-    "cross_category",
-    "cross_jtbd_segment",
-)
 
 
 def _out(job: Analysis) -> AnalysisOut:
@@ -132,9 +120,9 @@ def get_result(
     limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
 ) -> list[dict[str, Any]]:
     """A result table as JSON rows, with the same fields as the CLI's CSV of that name."""
-    if kind not in RESULTS:
+    if kind not in RESULT_TABLES:
         raise Problem(
-            404, "Not found", f"no result '{kind}'", f"choose one of {', '.join(RESULTS)}"
+            404, "Not found", f"no result '{kind}'", f"choose one of {', '.join(RESULT_TABLES)}"
         )
     job = _job(analysis_id, who, session)
     if job.status != "succeeded":

@@ -65,7 +65,7 @@ async def train_model(
     """Check the coded examples now (errors name the rows), then train in the background."""
     project = project_for(project_id, who, session)
     filename = safe_filename(examples.filename)
-    content = await read_limited(examples, int(request.app.state.settings.max_upload_mb * 1e6))
+    content = await read_limited(examples, request.app.state.settings.max_upload_bytes)
     book = load_codebook(codebook) if codebook.isidentifier() else None
     if book is None:
         raise Problem(

@@ -82,7 +82,7 @@ async def upload_documents(
 ) -> UploadResult:
     """Upload one or more files in any format `jtbd ingest` reads; each is ingested now."""
     project = project_for(project_id, who, session)
-    limit = int(request.app.state.settings.max_upload_mb * 1e6)
+    limit = request.app.state.settings.max_upload_bytes
     items = [(safe_filename(u.filename), await read_limited(u, limit), None) for u in files]
     return _ingest_and_store(session, project, items)
 
@@ -97,7 +97,7 @@ def upload_texts(
 ) -> UploadResult:
     """Documents as JSON text: a transcript with speaker labels, or any plain text."""
     project = project_for(project_id, who, session)
-    limit = int(request.app.state.settings.max_upload_mb * 1e6)
+    limit = request.app.state.settings.max_upload_bytes
     items = []
     for doc in body.documents:
         content = doc.text.encode("utf-8")
@@ -168,7 +168,7 @@ async def upload_metrics(
             f"'{name}' is not CSV, XLSX or Parquet",
             "upload the metrics as .csv, .xlsx or .parquet",
         )
-    content = await read_limited(file, int(request.app.state.settings.max_upload_mb * 1e6))
+    content = await read_limited(file, request.app.state.settings.max_upload_bytes)
     doc = Document(
         project_id=project.id,
         filename=name,

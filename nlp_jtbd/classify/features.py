@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp_jtbd.embed import Embedder, EmbeddingCache, embed_texts
+from nlp_jtbd.embed.distributed import embedder_for
 
 
 class UtteranceFeaturizer:
@@ -37,8 +38,6 @@ class UtteranceFeaturizer:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            from nlp_jtbd.embed.distributed import embedder_for
-
             self._embedder = embedder_for(self.model, self.scheduler)
         return self._embedder
 

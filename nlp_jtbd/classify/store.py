@@ -14,7 +14,7 @@ from nlp_jtbd import __version__
 from nlp_jtbd.classify.linear import CalibratedLinear
 from nlp_jtbd.classify.model import UtteranceClassifier
 from nlp_jtbd.codebook import Codebook, CodedExamples, load_codebook
-from nlp_jtbd.embed import get_embedder
+from nlp_jtbd.embed.distributed import embedder_for
 from nlp_jtbd.errors import UsageError
 
 FORMAT_VERSION = 1
@@ -98,8 +98,10 @@ def load_classifier(
     *,
     codebook: str | Codebook | None = None,
     cache_dir: str | Path | None = None,
+    scheduler: str | None = None,
 ) -> UtteranceClassifier:
-    """Load a trained classifier and check it still matches its codebook and embedding model."""
+    """Load a trained classifier and check it still matches its codebook and embedding model
+    (with ``scheduler``, embedding runs on that Dask cluster)."""
     path = resolve_model_path(model)
     card = json.loads((path / "model.json").read_text("utf-8"))
     if card.get("format_version") != FORMAT_VERSION:
@@ -128,7 +130,7 @@ def load_classifier(
             fix="retrain the model on examples coded with this codebook version "
             "(`jtbd train EXAMPLES --codebook ...`), or install the codebook version it needs",
         )
-    embedder = get_embedder(card["embedding"]["model"])
+    embedder = embedder_for(card["embedding"]["model"], scheduler)
     if embedder.key != card["embedding"]["key"]:
         raise UsageError(
             f"the model at {path} was trained on embeddings '{card['embedding']['key']}' but "

@@ -21,8 +21,9 @@ from nlp_jtbd.discover.assign import CentroidAssigner, Placement
 from nlp_jtbd.discover.cluster import HDBSCANClusterer
 from nlp_jtbd.discover.labels import multilingual_labels
 from nlp_jtbd.discover.reduce import UMAPReducer
-from nlp_jtbd.embed import DEFAULT_MODEL, Embedder, EmbeddingCache, embed_texts, get_embedder
+from nlp_jtbd.embed import DEFAULT_MODEL, Embedder, EmbeddingCache, embed_texts
 from nlp_jtbd.embed.cache import EmbeddingStats
+from nlp_jtbd.embed.distributed import embedder_for
 from nlp_jtbd.errors import InputError, UsageError
 
 MIN_UTTERANCES = 10
@@ -110,8 +111,6 @@ class Discovery:
 
     def _get_embedder(self) -> Embedder:
         if getattr(self, "_embedder", None) is None:
-            from nlp_jtbd.embed.distributed import embedder_for
-
             self._embedder = embedder_for(self.model, self.scheduler)
         return self._embedder
 
@@ -238,7 +237,8 @@ class Discovery:
         return path
 
     @classmethod
-    def load(cls, directory: str | Path) -> Discovery:
+    def load(cls, directory: str | Path, scheduler: str | None = None) -> Discovery:
+        """A saved model; with ``scheduler`` its embedding runs on that Dask cluster."""
         path = Path(directory)
         meta_path = path / "model.json"
         if not meta_path.exists():
@@ -259,6 +259,7 @@ class Discovery:
             max_clusters=meta["max_clusters"],
             merge_threshold=meta["merge_threshold"],
             random_state=meta["random_state"],
+            scheduler=scheduler,
         )
         model.merge_threshold_ = meta.get("merge_threshold_used", meta["merge_threshold"])
         assigner = CentroidAssigner(merge_threshold=model.merge_threshold_)
@@ -268,7 +269,7 @@ class Discovery:
         model.assigner_ = assigner
         model.embedder_key_ = meta["embedder_key"]
         model.clusters_ = pd.DataFrame(meta["clusters"])
-        embedder = get_embedder(meta["model"])
+        embedder = embedder_for(meta["model"], scheduler)
         if embedder.key != meta["embedder_key"]:
             raise UsageError(
                 f"the model was fitted with embeddings '{meta['embedder_key']}' but "

@@ -8,6 +8,7 @@ as explicit text cells, which spreadsheets never evaluate.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -79,24 +80,34 @@ def analysis_tables(analysis_dir: str | Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def write_csv(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+def _one_file_per_table(
+    tables: dict[str, pd.DataFrame],
+    out: Path,
+    suffix: str,
+    write: Callable[[pd.DataFrame, Path], None],
+) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in tables.items():
-        path = out / f"{name}.csv"
-        neutralise_formulas(frame).to_csv(path, index=False)
+        path = out / f"{name}{suffix}"
+        write(frame, path)
         written.append(path)
     return written
+
+
+def write_csv(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    return _one_file_per_table(
+        tables,
+        out,
+        ".csv",
+        lambda frame, path: neutralise_formulas(frame).to_csv(path, index=False),
+    )
 
 
 def write_parquet(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, frame in tables.items():
-        path = out / f"{name}.parquet"
-        frame.to_parquet(path, index=False)
-        written.append(path)
-    return written
+    return _one_file_per_table(
+        tables, out, ".parquet", lambda frame, path: frame.to_parquet(path, index=False)
+    )
 
 
 def write_json(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
