@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db import Document, TrainedModel
-from nlp_jtbd.errors import JTBDError, UsageError
+from nlp_jtbd.errors import UsageError
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -82,4 +82,4 @@ def is_stored_model(name: str | None) -> bool:
     return bool(name) and bool(_ID.match(name))
 
 
-__all__ = ["JTBDError", "is_stored_model", "materialise", "train_job"]
+__all__ = ["is_stored_model", "materialise", "train_job"]

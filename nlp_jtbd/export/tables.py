@@ -135,9 +135,7 @@ def write_xlsx(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
             sheet.append([None if pd.isna(v) else v for v in row])
         for cells in sheet.iter_rows(min_row=2):
             for cell in cells:
-                if cell.data_type == "f" or (
-                    isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@"))
-                ):
+                if cell.data_type == "f":  # openpyxl reads a leading "=" as a formula
                     cell.data_type = TYPE_STRING
         sheet.freeze_panes = "A2"
     book.save(out)
