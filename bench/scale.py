@@ -12,9 +12,11 @@ discover: fit on a 30,000-utterance sample and assign the rest → classify → 
 empty embedding cache, and reports wall time per stage, peak RSS of the process, throughput
 and NMI of the discovered clusters against the intents (unassigned utterances count as one
 more label). With --full-fit it also fits discovery on all texts in-process (no sample) and
-compares NMI on the same texts.
+compares NMI on the same texts (only for sizes up to --full-fit-max: a full fit of 1M is what
+the sample is there to avoid).
 
-Usage: .venv/bin/python bench/scale.py --sizes 10000 100000 [--full-fit] [--record]
+Usage: .venv/bin/python bench/scale.py --sizes 10000 100000 1000000 [--full-fit] [--record]
+       .venv/bin/python bench/scale.py --replay LOG [--record]   (tabulate a run's JSON lines)
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import argparse
 import csv
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -87,7 +88,6 @@ def run(size: int, workdir: Path, full_fit: bool) -> dict[str, object]:
     env_cache = workdir / f"cache_{size}"
     jtbd = str(Path(sys.executable).parent / "jtbd")
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result = subprocess.run(
         [jtbd, "analyze", str(corpus), "--out", str(out), "--json"],
         capture_output=True,
@@ -95,7 +95,6 @@ def run(size: int, workdir: Path, full_fit: bool) -> dict[str, object]:
         env={**__import__("os").environ, "JTBD_CACHE_DIR": str(env_cache)},
     )
     wall = time.perf_counter() - started
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     if result.returncode != 0:
         raise SystemExit(f"analyze failed for {size}:\n{result.stderr[-2000:]}")
     seconds = json.loads(result.stdout)["seconds"]
@@ -115,13 +114,17 @@ def run(size: int, workdir: Path, full_fit: bool) -> dict[str, object]:
     record = {
         "size": size,
         "wall": wall,
-        "peak_mb": peak,
         "seconds": seconds,
         "nmi": nmi,
         "fitted_on": summary.get("fitted_on"),
         "unassigned": summary.get("outlier_share"),
         "clusters": summary.get("clusters"),
+        "utterances": summary.get("utterances"),
+        "discover_seconds": summary.get("seconds"),
+        "peak_mb_after": summary["analyze"]["peak_rss_mb_after"],
     }
+    # The process's own ru_maxrss (RUSAGE_CHILDREN would carry over from an earlier, larger run).
+    record["peak_mb"] = max(record["peak_mb_after"].values())
     if full_fit:
         from nlp_jtbd.discover import Discovery
 
@@ -142,23 +145,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--full-fit", action="store_true")
+    parser.add_argument("--full-fit-max", type=int, default=100_000)
     parser.add_argument("--record", action="store_true")
+    parser.add_argument(
+        "--replay", type=Path, help="tabulate the JSON lines an earlier run printed (no run)"
+    )
     args = parser.parse_args()
     rows = []
-    with tempfile.TemporaryDirectory(prefix="jtbd-scale-") as folder:
-        for size in args.sizes:
-            record = run(size, Path(folder), args.full_fit)
-            print(json.dumps(record), flush=True)
-            rows.append(record)
+    if args.replay:
+        lines = args.replay.read_text().splitlines()
+        rows = [json.loads(line) for line in lines if line.startswith('{"size"')]
+    else:
+        with tempfile.TemporaryDirectory(prefix="jtbd-scale-") as folder:
+            for size in args.sizes:
+                full_fit = args.full_fit and size <= args.full_fit_max
+                record = run(size, Path(folder), full_fit)
+                print(json.dumps(record), flush=True)
+                rows.append(record)
+    for r in rows:  # lines from runs before the peak came from the process's own summary
+        if r.get("peak_mb_after"):
+            r["peak_mb"] = max(r["peak_mb_after"].values())
     lines = [
         "| texts | whole run | ingest | discover | classify | report | peak RSS | texts/s | "
         "fitted on | unassigned | clusters | NMI |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    rows.sort(key=lambda r: r["size"])
     for r in rows:
         s = r["seconds"]
         lines.append(
-            f"| {r['size']:,} | {r['wall']:.0f} s | {s['ingest']:.0f} s | {s['discover']:.0f} s | "
+            f"| {r['size']:,} | {r['wall']:,.0f} s | {s['ingest']:.0f} s | {s['discover']:.0f} s | "
             f"{s['classify']:.0f} s | {s['report']:.0f} s | {r['peak_mb']:,.0f} MB | "
             f"{r['size'] / r['wall']:,.0f} | {r['fitted_on']:,} | {r['unassigned']:.1%} | "
             f"{r['clusters']} | {r['nmi']:.3f} |"
@@ -171,6 +187,25 @@ def main() -> None:
                 f"({r['full_fit_seconds']:.0f} s for discovery), sample fit + assign NMI "
                 f"{r['sample_fit_nmi_same_texts']:.3f}."
             )
+    lines += [
+        "",
+        "Inside discover, and the process's peak RSS after each stage of `jtbd analyze`:",
+        "",
+        "| texts | utterances | embed | reduce (sample) | cluster + assign all | keywords + quotes "
+        "| peak after ingest | discover | classify | report |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        d, m = r["discover_seconds"] or {}, r["peak_mb_after"] or {}
+        lines.append(
+            f"| {r['size']:,} | {r['utterances']:,} | {d.get('embed', 0):.0f} s | "
+            f"{d.get('reduce', 0):.0f} s | {d.get('cluster', 0):.0f} s | "
+            f"{d.get('represent', 0):.0f} s | "
+            + " | ".join(
+                f"{m.get(k, 0):,.0f} MB" for k in ("ingest", "discover", "classify", "report")
+            )
+            + " |"
+        )
     print("\n".join(lines))
     if args.record:
         record_block("scale", "\n".join(lines))

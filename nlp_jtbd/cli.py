@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from nlp_jtbd import __version__
-from nlp_jtbd.embed.distributed import scheduler_address
-from nlp_jtbd.errors import JTBDError, Problem, UsageError
+from nlp_jtbd.errors import InputError, JTBDError, Problem, UsageError
+from nlp_jtbd.scheduler import scheduler_address
 
 if TYPE_CHECKING:
     from nlp_jtbd.discover import Discovery
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 SchedulerOption = Annotated[
     str | None,
     typer.Option(
-        help="Dask scheduler (tcp://HOST:PORT) for embedding; default $JTBD_DASK_SCHEDULER, "
-        "else local."
+        help="Dask scheduler (tcp://HOST:PORT) for reading files and embedding; default "
+        "$JTBD_DASK_SCHEDULER, else local."
     ),
 ]
 
@@ -59,13 +59,17 @@ def _root(
     """Jobs-To-Be-Done evidence from customer interviews, reviews and forum posts."""
 
 
+ASSIGN_BATCH = 50_000  # utterances read, embedded, placed and written at a time by `assign`
+
+
 @app.command(
     epilog=(
         "**Examples**\n\n"
         "  jtbd ingest examples/interviews --meta examples/interviews/manifest.csv "
         "--out work/utterances.parquet\n\n"
         "  jtbd ingest dump.csv --text-col body --customer-col user --out reviews.jsonl\n\n"
-        "  jtbd ingest call.json --interviewer SPEAKER_01 --out call.csv"
+        "  jtbd ingest call.json --interviewer SPEAKER_01 --out call.csv\n\n"
+        "  jtbd ingest transcripts/ --scheduler tcp://10.0.0.5:8786 --out work/utterances.parquet"
     )
 )
 def ingest(
@@ -96,6 +100,7 @@ def ingest(
     split_reviews: Annotated[
         bool, typer.Option(help="Split reviews into sentences (else one row per review).")
     ] = True,
+    scheduler: SchedulerOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
@@ -126,7 +131,8 @@ def ingest(
     writer = UtteranceWriter(out_path)
     ingestor = Ingestor(options)
     try:
-        for chunk in _progress(ingestor.iter_chunks(paths), quiet or as_json):
+        chunks = ingestor.iter_chunks(paths, scheduler_address(scheduler))
+        for chunk in _progress(chunks, quiet or as_json):
             writer.write(chunk)
     except BaseException:
         writer.abort()
@@ -268,24 +274,47 @@ def assign(
     cache_dir: Annotated[Path | None, typer.Option(help="Embedding cache folder.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
 ) -> None:
-    """Place new utterances in the clusters of a saved discovery model (nearest theme centre)."""
-    from nlp_jtbd.discover.outputs import assignments_frame, select_evidence
+    """Place new utterances in the clusters of a saved discovery model (nearest theme centre).
+
+    The table is read, embedded, placed and written in batches of 50,000 utterances, so memory
+    stays flat however many there are.
+    """
+    from nlp_jtbd.discover.outputs import assignments_frame, evidence_rows
     from nlp_jtbd.discover.pipeline import Discovery
-    from nlp_jtbd.tables import read_utterances, table_format, write_table
+    from nlp_jtbd.tables import TableAppender, count_rows, iter_utterances, table_format
 
     table_format(out_path)
     estimator = Discovery.load(model_dir, scheduler=scheduler_address(scheduler))
     estimator.cache_dir = cache_dir
-    table = select_evidence(read_utterances(utterances), include_interviewer)
-    with _embedding_progress(quiet) as progress:
-        vectors = estimator.embed(table["text"].tolist(), progress)
-    frame = assignments_frame(table, estimator.transform([], vectors=vectors))
-    write_table(frame, out_path)
+    total = count_rows(utterances)
+    writer = TableAppender(out_path)
+    unassigned = read = 0
+    try:
+        with _embedding_progress(quiet) as progress:
+            for batch in iter_utterances(utterances, ASSIGN_BATCH):
+                read += len(batch)
+                rows = evidence_rows(batch, include_interviewer)
+                if rows.empty:
+                    continue
+                vectors = estimator.embed(rows["text"].tolist())
+                frame = assignments_frame(rows, estimator.transform([], vectors=vectors))
+                writer.write(frame)
+                unassigned += int(frame["is_outlier"].sum())
+                if progress:
+                    progress(read, total or read)
+        if writer.rows == 0:
+            raise InputError(
+                f"{utterances} has no respondent utterances to place",
+                fix="check the roles in the ingested file, or pass --include-interviewer",
+            )
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
     if not quiet:
-        unassigned = int(frame["is_outlier"].sum())
         out.print(
-            f"Placed {len(frame):,} utterances in {estimator.clusters_.shape[0]} clusters "
-            f"({unassigned:,} unassigned, {unassigned / len(frame):.1%}); "
+            f"Placed {writer.rows:,} utterances in {estimator.clusters_.shape[0]} clusters "
+            f"({unassigned:,} unassigned, {unassigned / writer.rows:.1%}); "
             f"wrote [bold]{out_path}[/bold]"
         )
 
@@ -343,6 +372,12 @@ def _print_discovery(estimator: Discovery, summary: dict[str, Any], out_dir: Pat
         f"(cached {summary['embeddings_from_cache']:,}); "
         f"{sum(seconds.values()):.1f} s"
     )
+    fitted_on = summary.get("fitted_on") or summary["utterances"]
+    if fitted_on < summary["utterances"]:
+        out.print(
+            f"Clusters were found in a random sample of {fitted_on:,} utterances (--fit-sample); "
+            f"the other {summary['utterances'] - fitted_on:,} were assigned to them."
+        )
     out.print(f"Wrote clusters, quotes, assignments and model to [bold]{out_dir}[/bold]")
 
 

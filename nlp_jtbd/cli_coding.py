@@ -12,8 +12,8 @@ import typer
 from rich.table import Table
 
 from nlp_jtbd.cli import SchedulerOption, _embedding_progress, app, err, out
-from nlp_jtbd.embed.distributed import scheduler_address
 from nlp_jtbd.errors import InputError, UsageError
+from nlp_jtbd.scheduler import scheduler_address
 
 CodebookOption = Annotated[
     str, typer.Option("--codebook", "-c", help="Codebook id (see `jtbd codebooks`) or YAML file.")

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from nlp_jtbd.cli import SchedulerOption, app, err, out
 from nlp_jtbd.errors import InputError, UsageError
+from nlp_jtbd.memory import peak_rss_mb
 
 WeightsOption = Annotated[
     str | None,
@@ -438,8 +439,12 @@ def analyze(
     seconds: dict[str, float] = {}
     utterances = out_dir / "utterances.parquet"
 
+    peak_mb: dict[str, float] = {}
+
     def done(name: str, elapsed: float) -> None:
         seconds[name] = round(elapsed, 2)
+        # The process's peak so far: a stage that raises it is the one that needs the memory.
+        peak_mb[name] = peak_rss_mb()
         if not (quiet or as_json):
             err.print(f"[green]✓[/green] {name} ({seconds[name]:.1f} s)")
 
@@ -458,6 +463,7 @@ def analyze(
             sheet=None,
             encoding=None,
             split_reviews=True,
+            scheduler=scheduler,
             quiet=True,
             as_json=False,
         )
@@ -490,6 +496,7 @@ def analyze(
         "inputs": [str(p) for p in inputs],
         "metrics": str(metrics) if metrics else None,
         "seconds": seconds,
+        "peak_rss_mb_after": peak_mb,
         "files": sorted(p.name for p in out_dir.iterdir() if p.is_file()),
     }
     summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from nlp_jtbd.errors import InputError, UsageError
 
@@ -16,35 +22,90 @@ def read_utterances(path: str | Path) -> pd.DataFrame:
 
     Rows without an ``utterance_id`` get ``row-<n>`` (their 1-based row number).
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path} does not exist", fix="check the path")
-    kind = READERS.get(path.suffix.lower())
-    if kind is None:
-        raise InputError(
-            f"cannot read '{path.name}': expected .parquet, .csv or .jsonl",
-            fix="write the utterances with `jtbd ingest ... --out FILE.parquet`",
-        )
+    path = _readable(path)
+    kind = READERS[path.suffix.lower()]
     try:
         if kind == "parquet":
             frame = pd.read_parquet(path)
         elif kind == "csv":
-            frame = pd.read_csv(
-                path,
-                dtype={"utterance_id": str},
-                keep_default_na=False,
-                na_values=[""],
-                encoding="utf-8-sig",
-            )
+            frame = pd.read_csv(path, **_CSV)
         else:
             frame = pd.read_json(path, lines=True, dtype={"utterance_id": str})
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(
-            f"cannot read {path}: {exc.__class__.__name__}: {str(exc)[:200]}",
-            fix="check that the file is complete and in the format its suffix says",
-        ) from exc
+    except _READ_ERRORS as exc:
+        raise _unreadable(path, exc) from exc
     if frame.empty:
         raise InputError(f"{path} has no rows", fix="ingest some transcripts or reviews first")
+    return _checked(frame, path, 0, None)
+
+
+def iter_utterances(path: str | Path, batch_rows: int = 50_000) -> Iterator[pd.DataFrame]:
+    """The same table as :func:`read_utterances`, ``batch_rows`` rows at a time, so a table of
+    millions of utterances never has to fit in memory at once. Ids are checked across batches."""
+    path = _readable(path)
+    kind = READERS[path.suffix.lower()]
+    seen: set[str] = set()
+    offset = 0
+    try:
+        if kind == "parquet":
+            batches: Iterable[pd.DataFrame] = (
+                batch.to_pandas()
+                for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows)
+            )
+        elif kind == "csv":
+            batches = pd.read_csv(path, chunksize=batch_rows, **_CSV)
+        else:
+            batches = pd.read_json(
+                path, lines=True, dtype={"utterance_id": str}, chunksize=batch_rows
+            )
+        for frame in batches:
+            if frame.empty:
+                continue
+            yield _checked(frame, path, offset, seen)
+            offset += len(frame)
+    except _READ_ERRORS as exc:
+        raise _unreadable(path, exc) from exc
+    if offset == 0:
+        raise InputError(f"{path} has no rows", fix="ingest some transcripts or reviews first")
+
+
+def count_rows(path: str | Path) -> int | None:
+    """Rows of a Parquet table from its footer (None for other formats: unknown until read)."""
+    path = Path(path)
+    if READERS.get(path.suffix.lower()) != "parquet":
+        return None
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+_CSV: dict[str, Any] = {
+    "dtype": {"utterance_id": str},
+    "keep_default_na": False,
+    "na_values": [""],
+    "encoding": "utf-8-sig",
+}
+_READ_ERRORS = (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError)
+
+
+def _readable(path: str | Path) -> Path:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist", fix="check the path")
+    if READERS.get(path.suffix.lower()) is None:
+        raise InputError(
+            f"cannot read '{path.name}': expected .parquet, .csv or .jsonl",
+            fix="write the utterances with `jtbd ingest ... --out FILE.parquet`",
+        )
+    return path
+
+
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    return InputError(
+        f"cannot read {path}: {exc.__class__.__name__}: {str(exc)[:200]}",
+        fix="check that the file is complete and in the format its suffix says",
+    )
+
+
+def _checked(frame: pd.DataFrame, path: Path, offset: int, seen: set[str] | None) -> pd.DataFrame:
+    """``text`` and ``utterance_id`` present and clean; ids unique (also against ``seen``)."""
     if "text" not in frame.columns:
         raise InputError(
             f"{path} has no 'text' column",
@@ -54,9 +115,13 @@ def read_utterances(path: str | Path) -> pd.DataFrame:
         )
     frame["text"] = frame["text"].fillna("").astype(str)
     if "utterance_id" not in frame.columns:
-        frame.insert(0, "utterance_id", [f"row-{i + 1}" for i in range(len(frame))])
+        numbers = range(offset + 1, offset + len(frame) + 1)
+        frame.insert(0, "utterance_id", [f"row-{i}" for i in numbers])
     frame["utterance_id"] = frame["utterance_id"].astype(str)
     duplicated = frame["utterance_id"].duplicated()
+    if seen is not None:
+        duplicated |= frame["utterance_id"].isin(seen)
+        seen.update(frame["utterance_id"])
     if duplicated.any():
         first = frame.loc[duplicated, "utterance_id"].iloc[0]
         raise InputError(
@@ -89,6 +154,48 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     else:
         frame.to_json(path, orient="records", lines=True, force_ascii=False)
     return path
+
+
+class TableAppender:
+    """Write a table by suffix (.csv, .parquet, .jsonl) one frame at a time; the file appears
+    complete on ``close()`` (written beside it, then renamed), never half-written."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.kind = table_format(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        os.close(fd)
+        self._tmp = Path(name)
+        self._parquet: pq.ParquetWriter | None = None
+        self.rows = 0
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.kind == "parquet":
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self._tmp, table.schema)
+            self._parquet.write_table(table.cast(self._parquet.schema))
+        elif self.kind == "csv":
+            frame.to_csv(self._tmp, mode="a", index=False, header=self.rows == 0)
+        else:
+            text = (
+                frame.to_json(orient="records", lines=True, force_ascii=False) if len(frame) else ""
+            )
+            with self._tmp.open("a", encoding="utf-8") as out:
+                out.write(text if not text or text.endswith("\n") else text + "\n")
+        self.rows += len(frame)
+
+    def close(self) -> Path:
+        if self._parquet is not None:
+            self._parquet.close()
+        self._tmp.replace(self.path)
+        return self.path
+
+    def abort(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+        self._tmp.unlink(missing_ok=True)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -70,6 +70,24 @@ def test_probabilities_are_calibrated_rows_in_codebook_order(
     assert 0.2 < trained.linear_.temperature_ < 5
 
 
+def test_large_inputs_are_coded_in_chunks_with_the_same_probabilities(
+    trained: UtteranceClassifier,
+    split: tuple[pd.DataFrame, pd.DataFrame],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nlp_jtbd.classify import model as model_module
+
+    _, test = split
+    texts, contexts = test["text"].tolist(), test["context"].tolist()
+    whole = trained.predict_proba(texts, contexts)
+    monkeypatch.setattr(model_module, "PREDICT_CHUNK", 50)
+    reports: list[tuple[int, int]] = []
+    chunked = trained.predict_proba(texts, contexts, progress=lambda *a: reports.append(a))
+    np.testing.assert_allclose(chunked, whole, rtol=1e-6, atol=1e-7)
+    assert reports[-1] == (len(texts), len(texts))  # progress runs over all rows, not per chunk
+    assert all(done <= total == len(texts) for done, total in reports)
+
+
 def test_the_interviewer_question_changes_the_code() -> None:
     texts = ["Honestly, the old system kept losing orders.", "We were not sure about it."]
     labels = ["trigger", "barrier"]

@@ -161,3 +161,30 @@ def test_large_corpora_are_fitted_on_a_sample_and_the_rest_assigned(cache: Path)
     assert np.array_equal(again.cluster_id, placement.cluster_id)
     full = Discovery(cache_dir=cache, random_state=3, fit_sample=None).fit(texts)
     assert full.stats_.fitted_on == len(texts)
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "jsonl"])
+def test_assign_streams_a_large_table_in_batches_with_the_same_result(
+    discovered: Path,
+    utterances: Path,
+    cache: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
+) -> None:
+    from nlp_jtbd import cli as cli_module
+
+    monkeypatch.setattr(cli_module, "ASSIGN_BATCH", 7)  # many batches, some without evidence
+    placed = tmp_path / f"placed.{suffix}"
+    with pytest.raises(SystemExit) as exit_info:
+        cli_module.main(["assign", str(utterances), "--model", str(discovered / "model"),
+                         "--out", str(placed), "--cache-dir", str(cache), "-q"])  # fmt: skip
+    assert exit_info.value.code == 0
+    expected = pd.read_csv(discovered / "assignments.csv", dtype={"utterance_id": str})
+    got = pd.read_parquet(placed) if suffix == "parquet" else pd.read_json(placed, lines=True)
+    got["utterance_id"] = got["utterance_id"].astype(str)
+    pd.testing.assert_frame_equal(
+        expected.drop(columns=["confidence", "similarity"]),
+        got.drop(columns=["confidence", "similarity"]),
+    )
+    np.testing.assert_allclose(got["similarity"], expected["similarity"], atol=1e-4)

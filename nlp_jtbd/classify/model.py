@@ -14,6 +14,7 @@ from nlp_jtbd.errors import UsageError
 
 Progress = Callable[[int, int], None]
 FEW_SHOT = 30  # below this many coded examples of some label, add the codebook's own examples
+PREDICT_CHUNK = 50_000  # utterances featurized at a time: features of 1M would take 4 GB
 
 
 class UtteranceClassifier:
@@ -128,9 +129,22 @@ class UtteranceClassifier:
     ) -> np.ndarray:
         """``(n, len(classes_))`` calibrated probabilities."""
         self._check_fitted()
-        if features is None:
-            features = self.featurize(texts, contexts, progress)
-        return self.linear_.predict_proba(features)
+        if features is not None:
+            return self.linear_.predict_proba(features)
+        texts = list(texts)
+        n = len(texts)
+        if n <= PREDICT_CHUNK:
+            return self.linear_.predict_proba(self.featurize(texts, contexts, progress))
+        probs = np.empty((n, len(self.classes_)), dtype=np.float64)
+        for start in range(0, n, PREDICT_CHUNK):
+            stop = min(start + PREDICT_CHUNK, n)
+            chunk_progress = _scaled(progress, start, stop - start, n) if progress else None
+            chunk_contexts = list(contexts[start:stop]) if contexts is not None else None
+            features = self.featurize(texts[start:stop], chunk_contexts, chunk_progress)
+            probs[start:stop] = self.linear_.predict_proba(features)
+            if progress:
+                progress(stop, n)
+        return probs
 
     def predict(
         self,
@@ -148,3 +162,12 @@ class UtteranceClassifier:
                 "this classifier is not trained yet",
                 fix="call fit() first, or load a model with UtteranceClassifier.load()",
             )
+
+
+def _scaled(progress: Progress, offset: int, size: int, total: int) -> Progress:
+    """Progress of one chunk's embedding, reported as progress through all ``total`` rows."""
+
+    def report(done: int, todo: int) -> None:
+        progress(offset + (size * done // todo if todo else size), total)
+
+    return report

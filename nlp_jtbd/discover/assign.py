@@ -13,8 +13,11 @@ import numpy as np
 
 from nlp_jtbd.errors import InputError
 
-_BLOCK = 65_536
+_BLOCK = 16_384  # rows per product: 16k × 1,000 centres is 64 MB of similarities
 _QUANTILES = 101
+# Float32 products differ in the last bits with the block shape: a member exactly on its
+# cluster's radius must not flip to unassigned because it was placed in a smaller batch.
+_TOLERANCE = 1e-5
 
 
 @dataclass
@@ -96,7 +99,7 @@ class CentroidAssigner:
 
     def predict(self, vectors: np.ndarray) -> Placement:
         nearest, similarity = self._nearest(vectors, self.centroids_)
-        outlier = similarity < self.thresholds_[nearest]
+        outlier = similarity < self.thresholds_[nearest] - _TOLERANCE
         rank = np.empty(len(vectors), dtype=np.float32)
         for c in np.unique(nearest):
             rows = nearest == c
@@ -111,7 +114,8 @@ class CentroidAssigner:
         nearest = np.empty(len(vectors), dtype=np.int64)
         best = np.empty(len(vectors), dtype=np.float32)
         for start in range(0, len(vectors), _BLOCK):
-            sims = vectors[start : start + _BLOCK] @ centres.T
+            block = np.asarray(vectors[start : start + _BLOCK], dtype=np.float32)
+            sims = block @ centres.T
             nearest[start : start + _BLOCK] = sims.argmax(axis=1)
             best[start : start + _BLOCK] = sims.max(axis=1)
         return nearest, best

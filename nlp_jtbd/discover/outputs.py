@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import resource
 import time
 from pathlib import Path
 
@@ -14,17 +13,25 @@ from nlp_jtbd import __version__
 from nlp_jtbd.discover.assign import Placement
 from nlp_jtbd.discover.pipeline import Discovery
 from nlp_jtbd.errors import InputError
+from nlp_jtbd.memory import peak_rss_mb
 
 _QUOTE_COLUMNS = ("doc_id", "speaker", "role", "start_s", "end_s", "source_path", "source_loc")
 
 
 def select_evidence(utterances: pd.DataFrame, include_interviewer: bool = False) -> pd.DataFrame:
     """Utterances that count as evidence: everything but interviewer questions by default."""
+    return evidence_rows(utterances, include_interviewer, require=True)
+
+
+def evidence_rows(
+    utterances: pd.DataFrame, include_interviewer: bool = False, *, require: bool = False
+) -> pd.DataFrame:
+    """:func:`select_evidence` for one batch of a table: may be empty unless ``require``."""
     rows = utterances
     if not include_interviewer and "role" in rows.columns:
         rows = rows[rows["role"].fillna("unknown") != "interviewer"]
     rows = rows[rows["text"].str.strip() != ""]
-    if rows.empty:
+    if rows.empty and require:
         raise InputError(
             "no respondent utterances to cluster",
             fix="check the roles in the ingested file, or pass --include-interviewer",
@@ -99,7 +106,7 @@ def write_discovery(
         "embedded": stats.embedded,
         "embeddings_from_cache": stats.cached,
         "seconds": {k: round(v, 2) for k, v in stats.seconds.items()},
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
     }
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
     return summary

@@ -105,7 +105,7 @@ class ClusterRepresenter(BaseEstimator):
             )
 
         if embeddings is not None:
-            centrality = _EmbeddingCentrality(embeddings[rows])  # a copy: fancy indexing
+            centrality = _EmbeddingCentrality(embeddings, rows)
         else:
             centrality = _KeywordCentrality(terms.matrix, weights, member_of)
         order = np.argsort(member_of, kind="stable")
@@ -170,6 +170,9 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
+_CHECK_BLOCK = 65_536
+
+
 def _check_inputs(
     texts: Sequence[str],
     langs: Sequence[str] | str,
@@ -208,14 +211,19 @@ def _check_inputs(
         )
     labels = labels.astype(np.int64)
     if embeddings is not None:
-        embeddings = np.asarray(embeddings, dtype=np.float32)
+        embeddings = np.asarray(embeddings)
+        if embeddings.dtype.kind != "f":  # float16/32/64 stay as they are: no full copy
+            embeddings = embeddings.astype(np.float32)
         if embeddings.ndim != 2 or embeddings.shape[0] != n:
             raise UsageError(
                 f"embeddings have shape {embeddings.shape}, expected ({n}, dimensions)",
                 where=f"{_WHERE}.fit",
                 fix="pass one embedding row per text, in the same order as the texts",
             )
-        if not np.all(np.isfinite(embeddings)):
+        if not all(
+            np.isfinite(embeddings[start : start + _CHECK_BLOCK]).all()
+            for start in range(0, n, _CHECK_BLOCK)
+        ):
             raise UsageError(
                 "embeddings contain NaN or infinite values",
                 where=f"{_WHERE}.fit",
@@ -487,14 +495,16 @@ def _quote_key(text: str) -> str:
 class _EmbeddingCentrality:
     """Members closest (cosine) to their cluster's centroid; near-identical quotes skipped."""
 
-    def __init__(self, embeddings: np.ndarray) -> None:
-        """``embeddings`` is a copy (the clustered rows), normalised in place."""
-        norms = np.linalg.norm(embeddings, axis=1, keepdims=True)
-        embeddings /= np.where(norms > 0, norms, 1.0)
-        self.unit = embeddings
+    def __init__(self, embeddings: np.ndarray, rows: np.ndarray) -> None:
+        """``rows`` of ``embeddings`` are the clustered texts; one cluster is read at a time,
+        in float32, so no copy of the whole matrix is made."""
+        self.embeddings = embeddings
+        self.rows = rows
 
     def pick(self, members: np.ndarray, texts: list[str], n: int) -> list[int]:
-        vectors = self.unit[members]
+        vectors = np.asarray(self.embeddings[self.rows[members]], dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors /= np.where(norms > 0, norms, 1.0)
         centroid = vectors.mean(axis=0)
         length = float(np.linalg.norm(centroid))
         similarity = vectors @ (centroid / length) if length > 0 else np.zeros(len(members))

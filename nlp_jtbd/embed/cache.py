@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,16 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("nlp_jtbd"))
 
 
+def canonical(text: str) -> str:
+    """The form a text is embedded in: Unicode NFC, whitespace runs as one space, no spaces at
+    the ends. Every backend's tokenizer sees the same input either way (USE: cosine 1.0), so
+    these near-duplicates are embedded once. Case and punctuation are kept: they do move the
+    vectors (USE: "Great app!" vs "great app" 0.85)."""
+    if text.isascii() and " ".join(text.split()) == text:
+        return text
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 def _key(text: str) -> bytes:
     return hashlib.sha1(text.encode("utf-8")).digest()[:16]
 
@@ -43,36 +54,75 @@ class EmbeddingStats:
 
 
 class EmbeddingCache:
-    """Vectors by (model key, text hash) in ``DIR/embeddings.sqlite``."""
+    """Vectors by (model key, text hash) in ``DIR/embeddings.sqlite`` (about 1.1 KB each for
+    512 dimensions)."""
 
     def __init__(self, directory: str | Path | None = None) -> None:
         self.directory = Path(directory) if directory else default_cache_dir()
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / "embeddings.sqlite"
         self._db = sqlite3.connect(self.path)
+        # Large pages first (only a new file takes them; WAL then fixes the size): a 1 KB vector
+        # fills 4 KB pages badly, 16 KB pages hold 15 of them.
+        self._db.execute("PRAGMA page_size=16384")
         self._db.execute("PRAGMA journal_mode=WAL")
+        # A rowid table keeps each vector in its leaf page; keyed (WITHOUT ROWID) tables spill
+        # rows over ~1 KB into overflow pages, which made the file 4-5x the vectors' size.
         self._db.execute(
-            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key BLOB, vec BLOB, "
-            "PRIMARY KEY (model, key)) WITHOUT ROWID"
+            "CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, key BLOB NOT NULL, "
+            "vec BLOB NOT NULL)"
         )
+        self._db.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS embeddings_key ON embeddings (model, key)"
+        )
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Move the vectors of a cache written in the earlier layout (table `vectors`)."""
+        old = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vectors'"
+        ).fetchone()
+        if old:
+            with self._db:
+                self._db.execute(
+                    "INSERT OR IGNORE INTO embeddings SELECT model, key, vec FROM vectors"
+                )
+                self._db.execute("DROP TABLE vectors")
 
     def get(self, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
-        found: dict[bytes, np.ndarray] = {}
+        """The cached vectors among ``keys``, by key."""
+        vectors, found = self.read(model, keys)
+        return {keys[i]: vectors[i] for i in np.flatnonzero(found)} if vectors is not None else {}
+
+    def read(
+        self, model: str, keys: Sequence[bytes], dtype: np.dtype | type = np.float16
+    ) -> tuple[np.ndarray | None, np.ndarray]:
+        """``(vectors, found)``: one row per key (rows of keys not cached are left unset; None
+        when nothing is cached) and which keys were found. Rows are written straight into one
+        array, so reading a million vectors costs the array, not a million small objects."""
+        found = np.zeros(len(keys), dtype=bool)
+        vectors: np.ndarray | None = None
+        position = {key: i for i, key in enumerate(keys)}
         for start in range(0, len(keys), _LOOKUP_CHUNK):
             chunk = list(keys[start : start + _LOOKUP_CHUNK])
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT key, vec FROM vectors WHERE model = ? AND key IN ({marks})",
+                f"SELECT key, vec FROM embeddings WHERE model = ? AND key IN ({marks})",
                 [model, *chunk],
             )
             for key, blob in rows:
-                found[key] = np.frombuffer(blob, dtype=np.float16)
-        return found
+                vector = np.frombuffer(blob, dtype=np.float16)
+                if vectors is None:
+                    vectors = np.empty((len(keys), len(vector)), dtype=dtype)
+                i = position[key]
+                vectors[i] = vector
+                found[i] = True
+        return vectors, found
 
     def put(self, model: str, keys: Sequence[bytes], vectors: np.ndarray) -> None:
         half = vectors.astype(np.float16)
         self._db.executemany(
-            "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+            "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
             [(model, key, half[i].tobytes()) for i, key in enumerate(keys)],
         )
         self._db.commit()
@@ -103,30 +153,30 @@ def embed_texts(
     *,
     batch_size: int = 256,
     progress: Callable[[int, int], None] | None = None,
+    dtype: np.dtype | type = np.float32,
 ) -> tuple[np.ndarray, EmbeddingStats]:
-    """Embed ``texts`` (float32, normalised), reading and filling ``cache``.
+    """Embed ``texts`` (normalised rows of ``dtype``), reading and filling ``cache``.
 
-    Each distinct text is embedded at most once; ``progress(done, total)`` is called after
-    every batch that had to be embedded.
+    Each distinct text is embedded at most once (texts that differ only in whitespace or
+    Unicode composition count as one: see :func:`canonical`); ``progress(done, total)`` is
+    called after every batch that had to be embedded. ``dtype=np.float16`` halves the memory
+    of large corpora; with a cache the values are the same either way (the cache stores
+    float16).
     """
     unique: dict[str, int] = {}
-    inverse = np.fromiter((unique.setdefault(t, len(unique)) for t in texts), np.int64, len(texts))
+    inverse = np.fromiter(
+        (unique.setdefault(canonical(t), len(unique)) for t in texts), np.int64, len(texts)
+    )
     distinct = list(unique)
+    del unique
     keys = [_key(t) for t in distinct]
-    found = cache.get(embedder.key, keys) if cache else {}
-    missing = [i for i, k in enumerate(keys) if k not in found]
-    vectors: np.ndarray | None = None
-    if found:
-        dim = len(next(iter(found.values())))
-        vectors = np.empty((len(distinct), dim), dtype=np.float32)
-        for i, key in enumerate(keys):
-            if key in found:
-                vectors[i] = found[key]
+    vectors, found = cache.read(embedder.key, keys, dtype) if cache else (None, None)
+    missing = np.flatnonzero(~found).tolist() if found is not None else list(range(len(keys)))
     batches = [missing[start : start + batch_size] for start in range(0, len(missing), batch_size)]
     done = 0
     for batch, encoded in _encoded_batches(embedder, batches, distinct):
         if vectors is None:
-            vectors = np.empty((len(distinct), encoded.shape[1]), dtype=np.float32)
+            vectors = np.empty((len(distinct), encoded.shape[1]), dtype=dtype)
         if cache:
             cache.put(embedder.key, [keys[i] for i in batch], encoded)
         # Round through float16 so a cached re-run returns exactly the same vectors.
@@ -135,6 +185,8 @@ def embed_texts(
         if progress:
             progress(done, len(missing))
     if vectors is None:
-        vectors = np.empty((0, 0), dtype=np.float32)
+        vectors = np.empty((0, 0), dtype=dtype)
     stats = EmbeddingStats(len(texts), len(distinct), len(distinct) - len(missing), len(missing))
-    return vectors[inverse] if len(texts) else vectors, stats
+    if len(distinct) == len(texts):  # no duplicates: rows are already in order
+        return vectors, stats
+    return vectors[inverse], stats

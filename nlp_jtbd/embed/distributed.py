@@ -14,32 +14,23 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from nlp_jtbd.embed.backends import Embedder, get_embedder
-from nlp_jtbd.errors import UsageError
+from nlp_jtbd.scheduler import connect, ordered_map, scheduler_address, worker_threads
+
+__all__ = ["DaskEmbedder", "embedder_for", "scheduler_address"]
 
 _WORKER_MODELS: dict[str, Embedder] = {}
-
-
-def scheduler_address(option: str | None = None) -> str | None:
-    """The scheduler from the option, else ``$JTBD_DASK_SCHEDULER``, else None (run locally)."""
-    return option or os.environ.get("JTBD_DASK_SCHEDULER") or None
 
 
 def _encode_on_worker(spec: str, texts: list[str]) -> np.ndarray:
     """Runs on a worker: the model is loaded on the first task and kept for the next ones."""
     model = _WORKER_MODELS.get(spec)
     if model is None:
-        try:
-            from distributed import get_worker
-
-            worker = get_worker()
-            threads = getattr(getattr(worker, "state", worker), "nthreads", 1)
-        except (ImportError, ValueError):
-            threads = 1
-        os.environ["JTBD_THREADS"] = str(max(1, threads))
+        threads = worker_threads()
+        os.environ["JTBD_THREADS"] = str(threads)
         if spec.startswith("st:"):
             import torch
 
-            torch.set_num_threads(max(1, threads))
+            torch.set_num_threads(threads)
         model = _WORKER_MODELS[spec] = get_embedder(spec)
     return model.encode(texts)
 
@@ -58,37 +49,16 @@ class DaskEmbedder:
     @property
     def client(self):  # noqa: ANN201 - distributed.Client
         if self._client is None:
-            try:
-                from distributed import Client
-            except ImportError as exc:
-                raise UsageError(
-                    "Dask is not installed", fix="pip install 'nlp_jtbd[dask]'"
-                ) from exc
-            if isinstance(self._scheduler, Client):
-                self._client = self._scheduler
-            else:
-                try:
-                    self._client = Client(self._scheduler, timeout="20s")
-                except OSError as exc:
-                    raise UsageError(
-                        f"cannot reach the Dask scheduler at {self._scheduler}: {exc}",
-                        fix="start it (dask scheduler; dask worker ADDRESS) or drop --scheduler",
-                    ) from exc
+            self._client = connect(self._scheduler)
         return self._client
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return next(self.encode_batches([list(texts)]))[1]
 
     def encode_batches(self, batches: list[list[str]]) -> Iterator[tuple[int, np.ndarray]]:
-        """``(batch index, vectors)`` as the workers finish them."""
-        from distributed import as_completed
-
-        futures = self.client.map(
-            _encode_on_worker, [self.spec] * len(batches), batches, pure=False
-        )
-        index = {future.key: i for i, future in enumerate(futures)}
-        for future in as_completed(futures):
-            yield index[future.key], future.result()
+        """``(batch index, vectors)`` in order, a bounded number of batches in flight."""
+        items = ((self.spec, batch) for batch in batches)
+        yield from enumerate(ordered_map(self.client, _encode_on_worker, items))
 
 
 def embedder_for(spec: str, scheduler: str | object | None) -> Embedder:

@@ -51,43 +51,63 @@ class Ingestor:
     >>> rows = Ingestor().ingest(["examples/interviews"])  # doctest: +SKIP
     """
 
-    def __init__(self, options: IngestOptions | None = None) -> None:
+    def __init__(self, options: IngestOptions | None = None, *, root: Path | None = None) -> None:
+        """``root``: the folder relative paths are read from (default: the working folder)."""
         self.options = options or IngestOptions()
+        self.root = root
         self.detector = LanguageDetector(self.options.languages)
         self.report_ = IngestReport()
         self._manifest: dict[str, dict[str, str]] = {}
         self._seen_docs: dict[str, str] = {}
 
     # -- public API -------------------------------------------------------------------------
-    def iter_chunks(self, paths: Iterable[str | Path]) -> Iterator[list[dict[str, object]]]:
-        """Yield lists of utterance rows, file by file, large tables in chunks."""
+    def iter_chunks(
+        self, paths: Iterable[str | Path], scheduler: str | object | None = None
+    ) -> Iterator[list[dict[str, object]]]:
+        """Yield lists of utterance rows, file by file, large tables in chunks.
+
+        With a Dask ``scheduler`` each file is read by a task on the cluster (the workers must
+        see the same files); rows, problems and duplicates come out exactly as here.
+        """
         self.report_ = IngestReport()
         self._seen_docs = {}
         skip: set[Path] = set()
         if self.options.meta:
-            self._manifest = load_manifest(self.options.meta)
-            skip.add(self.options.meta.resolve())
+            self._manifest = load_manifest(self._source(self.options.meta))
+            skip.add(self._source(self.options.meta).resolve())
         files = iter_input_files([Path(p) for p in paths], skip)
         if not files:
             raise InputError("no input files found", fix="pass transcript/review files or folders")
+        if scheduler:
+            from nlp_jtbd.ingest.distributed import read_on_cluster
+
+            pieces = read_on_cluster(self, files, scheduler)
+        else:
+            pieces = (rows for path in files for rows in self.read_file(path))
         buffer: list[dict[str, object]] = []
-        for path in files:
-            self.report_.files += 1
-            try:
-                for rows in self._read_file(path):
-                    buffer.extend(rows)
-                    if len(buffer) >= self.options.chunk_rows:
-                        yield buffer
-                        buffer = []
-            except JTBDError as exc:
-                self.report_.files_failed += 1
-                self._problem(path, exc.what, exc.fix, exc.where)
-            except (OSError, MemoryError) as exc:
-                self.report_.files_failed += 1
-                self._problem(path, f"cannot read the file: {exc}", "check permissions and disk")
+        for rows in pieces:
+            buffer.extend(rows)
+            if len(buffer) >= self.options.chunk_rows:
+                yield buffer
+                buffer = []
         if buffer:
             yield buffer
         self._check_manifest_used(files)
+
+    def read_file(self, path: Path) -> Iterator[list[dict[str, object]]]:
+        """One file's rows (in chunks for large tables); problems go to ``report_``."""
+        self.report_.files += 1
+        try:
+            yield from self._read_file(path)
+        except JTBDError as exc:
+            self.report_.files_failed += 1
+            self._problem(path, exc.what, exc.fix, exc.where)
+        except (OSError, MemoryError) as exc:
+            self.report_.files_failed += 1
+            self._problem(path, f"cannot read the file: {exc}", "check permissions and disk")
+
+    def _source(self, path: Path) -> Path:
+        return self.root / path if self.root and not path.is_absolute() else path
 
     def ingest(self, paths: Iterable[str | Path]) -> pd.DataFrame:
         """All utterances as one DataFrame (for small corpora, tests and the API)."""
@@ -99,7 +119,8 @@ class Ingestor:
 
     # -- files ------------------------------------------------------------------------------
     def _read_file(self, path: Path) -> Iterator[list[dict[str, object]]]:
-        with path.open("rb") as handle:
+        source = self._source(path)
+        with source.open("rb") as handle:
             head = handle.read(65536)
         fmt = self.options.format or detect_format(path, head)
         self.report_.formats[fmt] += 1
@@ -108,7 +129,7 @@ class Ingestor:
             return
         if fmt != "docx":
             check_not_binary(head)
-        data = path.read_bytes()
+        data = source.read_bytes()
         doc = self._read_transcript(path, fmt, data)
         if doc is None:
             return
@@ -182,7 +203,7 @@ class Ingestor:
 
     def _read_table(self, path: Path, fmt: str) -> Iterator[list[dict[str, object]]]:
         opts = self.options
-        table = read_table(path, fmt, opts.encoding, opts.sheet)
+        table = read_table(self._source(path), fmt, opts.encoding, opts.sheet)
         sample: list[tuple[int, dict[str, object]]] = []
         for item in table.rows:
             sample.append(item)
