@@ -61,3 +61,19 @@ def test_exact_neighbours_put_each_point_first_and_sort_by_similarity() -> None:
     indices, distances = exact_knn(vectors, 5)
     assert (indices[:, 0] == np.arange(40)).all() and (distances[:, 0] == 0).all()
     assert (np.diff(distances, axis=1) >= -1e-6).all()
+
+
+def test_a_sample_fit_widens_the_radius_for_the_members_it_did_not_see() -> None:
+    vectors, truth = blobs([400, 300, 300], spread=0.3, seed=4)
+    seen = np.random.default_rng(0).permutation(len(vectors))[:200]
+    unseen = np.setdiff1d(np.arange(len(vectors)), seen)
+    plain = CentroidAssigner().fit(vectors[seen], truth[seen])
+    widened = CentroidAssigner().fit(vectors[seen], truth[seen], population=len(vectors))
+    assert (widened.thresholds_ < plain.thresholds_).all()
+    np.testing.assert_array_equal(widened.centroids_, plain.centroids_)  # same clusters
+    lost_plain = plain.predict(vectors[unseen]).is_outlier.mean()
+    lost_widened = widened.predict(vectors[unseen]).is_outlier.mean()
+    assert lost_plain > 0.02 and lost_widened < lost_plain / 2
+    # Without a sample the radius is the lowest member, as before.
+    full = CentroidAssigner().fit(vectors, truth, population=len(vectors))
+    np.testing.assert_array_equal(full.thresholds_, full.quantiles_[:, 0])

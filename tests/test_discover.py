@@ -188,3 +188,16 @@ def test_assign_streams_a_large_table_in_batches_with_the_same_result(
         got.drop(columns=["confidence", "similarity"]),
     )
     np.testing.assert_allclose(got["similarity"], expected["similarity"], atol=1e-4)
+
+
+def test_a_saved_sample_fit_places_utterances_exactly_as_the_fit_did(
+    cache: Path, tmp_path: Path
+) -> None:
+    texts = pd.read_csv(EXAMPLES / "reviews" / "reviews.csv").text.tolist()
+    model = Discovery(cache_dir=cache, fit_sample=150, random_state=42).fit(texts)
+    assert model.stats_.fitted_on == 150
+    loaded = Discovery.load(model.save(tmp_path / "model"))
+    loaded.cache_dir = cache
+    placed = loaded.transform(texts)
+    np.testing.assert_array_equal(placed.cluster_id, model.placement_.cluster_id)
+    np.testing.assert_array_equal(loaded.assigner_.thresholds_, model.assigner_.thresholds_)

@@ -63,7 +63,12 @@ class CentroidAssigner:
         self.merge_threshold = merge_threshold
         self.max_clusters = max_clusters
 
-    def fit(self, vectors: np.ndarray, labels: np.ndarray) -> CentroidAssigner:
+    def fit(
+        self, vectors: np.ndarray, labels: np.ndarray, population: int | None = None
+    ) -> CentroidAssigner:
+        """``population``: how many utterances the fitted ones are a random sample of (None: no
+        sample). A cluster's radius is then widened to where its lowest member would be among
+        that many (see :func:`_sample_radius`)."""
         labels = np.asarray(labels, dtype=np.int64)
         k = int(labels.max()) + 1 if len(labels) else 0
         if k == 0:
@@ -82,12 +87,14 @@ class CentroidAssigner:
         assigned, sims = self._nearest(vectors, centres)
         core = labels >= 0
         self.quantiles_ = np.empty((len(centres), _QUANTILES), dtype=np.float32)
+        self.thresholds_ = np.empty(len(centres), dtype=np.float32)
+        scale = population / len(vectors) if population and population > len(vectors) else 1.0
         for c in range(len(centres)):
             member = assigned == c
-            pool = sims[member & core] if (member & core).any() else sims[member]
+            pool = np.sort(sims[member & core] if (member & core).any() else sims[member])
             self.quantiles_[c] = np.quantile(pool, np.linspace(0, 1, _QUANTILES))
+            self.thresholds_[c] = _sample_radius(pool, scale)
         self.centroids_ = centres
-        self.thresholds_ = self.quantiles_[:, 0].copy()
         # Final numbering: cluster 0 has the most assigned (non-outlier) utterances.
         placed = self.predict(vectors).cluster_id
         sizes = np.bincount(placed[placed >= 0], minlength=len(centres))
@@ -165,3 +172,24 @@ def _renumber_by_size(
     mapping[order] = np.arange(len(order))
     new_assigned = mapping[assigned]
     return new_assigned, _centroids(vectors, new_assigned, len(order))
+
+
+_TAIL = 10  # lowest members that describe how a cluster's similarity tails off
+
+
+def _sample_radius(pool: np.ndarray, scale: float) -> float:
+    """The lowest similarity a member of the cluster is expected to have when the ``len(pool)``
+    members seen stand for ``scale`` times as many (a sample fit).
+
+    The lowest of m members sits near quantile 1/(m+1), so about 1/(m+1) of the cluster's
+    unseen members would fall below it and be left unassigned. Instead the quantile function
+    is extrapolated, linear in log level through the lowest and the 10th lowest member, down to
+    level 1/(scale·m+1). Without a sample (``scale`` 1) it is the lowest member itself.
+    bench/sample_radius.py measures both rules.
+    """
+    m = len(pool)
+    k = min(_TAIL, m)
+    if scale <= 1.0 or k < 2:
+        return float(pool[0])
+    slope = (pool[k - 1] - pool[0]) / np.log(k)
+    return float(pool[0] - slope * np.log((scale * m + 1) / (m + 1)))

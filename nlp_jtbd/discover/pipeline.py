@@ -158,7 +158,7 @@ class Discovery:
         assigner = self.assigner or CentroidAssigner(
             merge_threshold=self.merge_threshold_, max_clusters=self.max_clusters
         )
-        assigner.fit(fit_vectors, labels)
+        assigner.fit(fit_vectors, labels, population=len(texts))
         placement = assigner.predict(vectors)  # the whole corpus, by the same rule
         stats.seconds["cluster"] = time.perf_counter() - stage
         stage = time.perf_counter()
@@ -225,6 +225,7 @@ class Discovery:
         path.mkdir(parents=True, exist_ok=True)
         np.save(path / "centroids.npy", self.assigner_.centroids_)
         np.save(path / "quantiles.npy", self.assigner_.quantiles_)
+        np.save(path / "thresholds.npy", self.assigner_.thresholds_)
         clusters = self.clusters_.drop(columns=["representatives"]).to_dict("records")
         meta = {
             "format_version": _FORMAT_VERSION,
@@ -270,7 +271,10 @@ class Discovery:
         assigner = CentroidAssigner(merge_threshold=model.merge_threshold_)
         assigner.centroids_ = np.load(path / "centroids.npy")
         assigner.quantiles_ = np.load(path / "quantiles.npy")
-        assigner.thresholds_ = assigner.quantiles_[:, 0].copy()
+        radii = path / "thresholds.npy"  # older models: each cluster's lowest member
+        assigner.thresholds_ = (
+            np.load(radii) if radii.exists() else assigner.quantiles_[:, 0].copy()
+        )
         model.assigner_ = assigner
         model.embedder_key_ = meta["embedder_key"]
         model.clusters_ = pd.DataFrame(meta["clusters"])
