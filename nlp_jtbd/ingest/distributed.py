@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlp_jtbd.ingest.metadata import load_manifest
 from nlp_jtbd.ingest.options import IngestOptions
 from nlp_jtbd.ingest.pipeline import Ingestor
 from nlp_jtbd.ingest.report import IngestReport
@@ -33,8 +32,7 @@ class FileResult:
 def read_one(options: IngestOptions, path: str, root: str) -> FileResult:
     """Runs on a worker: the rows, report and duplicate key of one file."""
     ingestor = Ingestor(options, root=Path(root))
-    if options.meta:
-        ingestor._manifest = load_manifest(ingestor._source(options.meta))
+    ingestor.load_manifest()
     rows = [row for chunk in ingestor.read_file(Path(path)) for row in chunk]
     used = [key for key, row in ingestor._manifest.items() if "__used__" in row]
     return FileResult(rows, ingestor.report_, dict(ingestor._seen_docs), used)
@@ -63,19 +61,7 @@ def merge(ingestor: Ingestor, path: Path, result: FileResult) -> list[dict[str, 
             )
             return []
         ingestor._seen_docs[digest] = str(path)
-    part = result.report
-    report.files += part.files
-    report.files_failed += part.files_failed
-    report.documents += part.documents
-    report.utterances += part.utterances
-    report.problems.extend(part.problems)
-    for mine, theirs in (
-        (report.formats, part.formats),
-        (report.languages, part.languages),
-        (report.roles, part.roles),
-        (report.source_types, part.source_types),
-    ):
-        mine.update(theirs)
+    report.add(result.report)
     for key in result.manifest_used:
         if key in ingestor._manifest:
             ingestor._manifest[key]["__used__"] = "1"

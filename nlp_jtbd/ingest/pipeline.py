@@ -71,11 +71,8 @@ class Ingestor:
         """
         self.report_ = IngestReport()
         self._seen_docs = {}
-        skip: set[Path] = set()
-        if self.options.meta:
-            self._manifest = load_manifest(self._source(self.options.meta))
-            skip.add(self._source(self.options.meta).resolve())
-        files = iter_input_files([Path(p) for p in paths], skip)
+        manifest = self.load_manifest()
+        files = iter_input_files([Path(p) for p in paths], {manifest} if manifest else set())
         if not files:
             raise InputError("no input files found", fix="pass transcript/review files or folders")
         if scheduler:
@@ -105,6 +102,14 @@ class Ingestor:
         except (OSError, MemoryError) as exc:
             self.report_.files_failed += 1
             self._problem(path, f"cannot read the file: {exc}", "check permissions and disk")
+
+    def load_manifest(self) -> Path | None:
+        """Read ``options.meta`` (if any) and return its resolved path, to skip as an input."""
+        if not self.options.meta:
+            return None
+        path = self._source(self.options.meta)
+        self._manifest = load_manifest(path)
+        return path.resolve()
 
     def _source(self, path: Path) -> Path:
         return self.root / path if self.root and not path.is_absolute() else path

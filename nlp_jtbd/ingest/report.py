@@ -22,6 +22,18 @@ class IngestReport:
     roles: Counter[str] = field(default_factory=Counter)
     source_types: Counter[str] = field(default_factory=Counter)
 
+    def add(self, other: IngestReport) -> None:
+        """Count ``other`` (e.g. one file read elsewhere) into this report."""
+        self.files += other.files
+        self.files_failed += other.files_failed
+        self.documents += other.documents
+        self.utterances += other.utterances
+        self.problems.extend(other.problems)
+        self.formats.update(other.formats)
+        self.languages.update(other.languages)
+        self.roles.update(other.roles)
+        self.source_types.update(other.source_types)
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
