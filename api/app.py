@@ -1,11 +1,10 @@
-"""The FastAPI application: ``create_app()`` wires settings, storage, jobs and routers."""
+"""The FastAPI application: ``create_app()`` wires settings, the database, the job runner,
+the classifier cache and the routers (their dependencies are in ``api.deps``)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -13,30 +12,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from api import problems
 from api.db import Database
 from api.jobs import JobRunner
-from api.routers import analyses, classify, codebooks, models, projects, system
+from api.routers import api_router
 from api.settings import Settings
+from api.trained import ClassifierCache
 from nlp_jtbd import __version__
-
-
-def _classifier_cache(db: Database, data_dir: Path) -> Callable[[str | None], object]:
-    """Trained models by name (shipped) or id (trained here), loaded once, shared."""
-    from api.trained import is_stored_model, materialise
-    from nlp_jtbd.classify import load_classifier
-
-    cache: dict[str | None, object] = {}
-    lock = threading.Lock()
-
-    def get(name: str | None) -> object:
-        with lock:
-            if name not in cache:
-                source: str | Path | None = name
-                if is_stored_model(name):
-                    with db.sessions() as session:
-                        source = materialise(session, name, data_dir)
-                cache[name] = load_classifier(source)
-            return cache[name]
-
-    return get
 
 
 def _warm_up(app: FastAPI) -> None:
@@ -48,7 +27,7 @@ def _warm_up(app: FastAPI) -> None:
     from nlp_jtbd.discover.cluster import HDBSCANClusterer
     from nlp_jtbd.discover.reduce import UMAPReducer
 
-    model = app.state.classifier(None)
+    model = app.state.classifiers.get(None)
     model.predict_proba(["warm-up"], [""])
     points = np.random.default_rng(0).normal(size=(60, 16)).astype(np.float32)
     points /= np.linalg.norm(points, axis=1, keepdims=True)
@@ -75,8 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = Database(settings.url())
-    app.state.jobs = JobRunner(app.state.db.sessions, settings.workers, settings.data_dir)
-    app.state.classifier = _classifier_cache(app.state.db, settings.data_dir)
+    app.state.jobs = JobRunner(app.state.db.sessions, settings.data_dir, settings.workers)
+    app.state.classifiers = ClassifierCache(app.state.db.sessions, settings.data_dir)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -85,6 +64,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
         )
     problems.install(app)
-    for module in (system, projects, analyses, classify, codebooks, models):
-        app.include_router(module.router)
+    app.include_router(api_router)
     return app

@@ -69,6 +69,10 @@ class Document(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
     utterances: Mapped[int] = mapped_column(Integer, default=0)
+    # Upload order within the project: analyses read the documents in this order.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # Per-document metadata (customer_id, interviewee, company, …) from an upload's manifest.
+    meta: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 

@@ -1,52 +1,45 @@
-"""Analyses run as background jobs recorded in the database.
+"""Analyses and trainings run as background jobs recorded in the database.
 
-A worker pool runs them; every stage updates ``status``, ``stage``, ``progress`` and
-``timings``. At start-up, jobs left ``running`` by a crash or restart are queued again (their
-inputs are all in the database) and fail with the reason after ``MAX_ATTEMPTS`` interruptions.
+A worker pool runs them. An analysis writes the project's uploads, as uploaded, into a
+temporary folder and calls :func:`nlp_jtbd.analysis.run_analysis` on them, exactly as
+`jtbd analyze` would; its progress object records ``stage``, ``progress`` and ``timings``, and
+the folder's tables, summary and report are stored as the results. At start-up, jobs left
+``running`` by a crash or restart are queued again (their inputs are all in the database) and
+fail with the reason after ``MAX_ATTEMPTS`` interruptions.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import tempfile
 import traceback
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from api.db import Analysis, Result, now
-from api.storage import project_metrics, project_utterances, records
+from api import crud
+from api.db import now
+from api.storage import MANIFEST, local_names, records, renamed, write_manifest
 from api.trained import is_stored_model, materialise, train_job
-from nlp_jtbd.errors import JTBDError
+from nlp_jtbd.analysis import AnalysisFolder, AnalysisInputs, AnalysisSettings, Progress
+from nlp_jtbd.analysis.folder import TABLES
+from nlp_jtbd.errors import JTBDError, Problem, UsageError
 
 MAX_ATTEMPTS = 3
 log = logging.getLogger("nlp_jtbd.api.jobs")
-# The result tables an analysis stores (the CSV files of the same names).
-RESULT_TABLES = (
-    "clusters",
-    "assignments",
-    "representatives",
-    "predictions",
-    "segments",
-    "segments_profiles",
-    "findings",
-    "jtbd_profiles",
-    "cross_cluster",
-    "cross_category",
-    "cross_jtbd_segment",
-)
+# The tables an analysis stores: every table of the analysis folder but the utterances
+# (the project's utterances are stored at upload). Documents are stored next to them, each
+# as a one-item list: the summary (summary.json) and the report (report.html).
+RESULT_TABLES = tuple(name for name in TABLES if name != "utterances")
+SUMMARY, REPORT = "summary", "report"
 
 
 class JobRunner:
-    """Thread pool over queued analyses."""
+    """Thread pool over queued jobs."""
 
-    def __init__(
-        self, sessions: sessionmaker, workers: int = 1, data_dir: Path | None = None
-    ) -> None:
+    def __init__(self, sessions: sessionmaker, data_dir: Path, workers: int = 1) -> None:
         self.sessions = sessions
         self.data_dir = data_dir
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="jtbd-job")
@@ -54,20 +47,7 @@ class JobRunner:
     def recover(self) -> None:
         """Requeue interrupted jobs (or fail them after too many tries); resubmit the queue."""
         with self.sessions() as session:
-            for job in session.scalars(select(Analysis).where(Analysis.status == "running")):
-                if job.attempts >= MAX_ATTEMPTS:
-                    job.status = "failed"
-                    job.error = (
-                        f"interrupted {job.attempts} times by a server restart or crash; "
-                        "start a new analysis"
-                    )
-                    job.finished = now()
-                else:
-                    job.status, job.progress, job.stage = "queued", 0.0, None
-            session.commit()
-            queued = session.scalars(
-                select(Analysis.id).where(Analysis.status == "queued").order_by(Analysis.created)
-            ).all()
+            queued = crud.requeue_interrupted(session, MAX_ATTEMPTS)
         for job_id in queued:
             self.submit(job_id)
 
@@ -78,41 +58,29 @@ class JobRunner:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
     # -- one job ----------------------------------------------------------------------------
-    def _update(self, job_id: str, **fields: object) -> None:
+    def update(self, job_id: str, **fields: object) -> None:
         with self.sessions() as session:
-            job = session.get(Analysis, job_id)
-            for key, value in fields.items():
-                setattr(job, key, value)
-            session.commit()
+            crud.update_job(session, job_id, **fields)
 
     def _run(self, job_id: str) -> None:
         with self.sessions() as session:
-            job = session.get(Analysis, job_id)
-            if job is None or job.status != "queued":
+            job = crud.claim_job(session, job_id)
+            if job is None:
                 return
-            job.status, job.attempts, job.error = "running", job.attempts + 1, None
-            session.commit()
             project_id, settings, kind = job.project_id, dict(job.settings or {}), job.kind
         try:
             if kind == "train":
-                self._update(job_id, stage="train", progress=0.0)
+                self.update(job_id, stage="train", progress=0.0)
                 results, timings = {}, train_job(self.sessions, job_id)
             else:
-                with tempfile.TemporaryDirectory(prefix="jtbd-analysis-") as folder:
-                    results, timings = self._analyse(job_id, project_id, settings, Path(folder))
+                results, timings = self._analyse(job_id, project_id, settings)
             with self.sessions() as session:
-                session.query(Result).filter(Result.analysis_id == job_id).delete()
-                for kind, rows in results.items():
-                    session.add(Result(analysis_id=job_id, kind=kind, rows=rows))
-                job = session.get(Analysis, job_id)
-                job.status, job.progress, job.stage = "succeeded", 1.0, None
-                job.timings, job.finished = timings, now()
-                session.commit()
+                crud.finish_job(session, job_id, results, timings)
         except JTBDError as exc:
-            self._update(job_id, status="failed", error=exc.message, finished=now())
+            self.update(job_id, status="failed", error=exc.message, finished=now())
         except Exception as exc:
-            log.error("analysis %s failed:\n%s", job_id, traceback.format_exc())
-            self._update(
+            log.error("job %s failed:\n%s", job_id, traceback.format_exc())
+            self.update(
                 job_id,
                 status="failed",
                 finished=now(),
@@ -120,55 +88,121 @@ class JobRunner:
             )
 
     def _analyse(
-        self, job_id: str, project_id: str, settings: dict, folder: Path
+        self, job_id: str, project_id: str, stored: dict
     ) -> tuple[dict[str, list], dict[str, float]]:
-        from nlp_jtbd.cli_segment import DEFAULT_WEIGHTS, STAGES, run_stages
+        from nlp_jtbd.analysis import run_analysis
 
-        with self.sessions() as session:
-            utterances = project_utterances(session, project_id)
-            metrics = project_metrics(session, project_id)
-            metrics_file = (metrics.content, metrics.filename) if metrics else None
-            classifier = settings.get("classifier")
-            if is_stored_model(classifier) and self.data_dir is not None:
-                classifier = str(materialise(session, classifier, self.data_dir))
-        if utterances.empty:
-            raise JTBDError("the project has no utterances", fix="upload documents first")
-        path = folder / "utterances.parquet"
-        utterances.to_parquet(path, index=False)
-        metrics_path = None
-        if metrics_file:
-            metrics_path = folder / ("metrics" + Path(metrics_file[1]).suffix.lower())
-            metrics_path.write_bytes(metrics_file[0])
-        stages = STAGES if metrics_path else STAGES[:2]
-        timings: dict[str, float] = {}
+        settings = AnalysisSettings.model_validate(stored)
+        with tempfile.TemporaryDirectory(prefix="jtbd-analysis-") as tmp:
+            root = Path(tmp)
+            with self.sessions() as session:
+                inputs = Inputs.materialise(session, project_id, root)
+                if is_stored_model(settings.classifier):
+                    model = materialise(session, settings.classifier, self.data_dir)
+                    inputs.names[str(model)] = settings.classifier
+                    settings = settings.model_copy(update={"classifier": str(model)})
+            try:
+                result = run_analysis(
+                    inputs.analysis_inputs(),
+                    settings,
+                    AnalysisFolder(root / "analysis"),
+                    JobProgress(self, job_id),
+                )
+            except JTBDError as exc:
+                raise renamed(exc, inputs.names) from exc
+            return inputs.results(result.folder), result.seconds
 
-        def start(stage: str) -> None:
-            self._update(job_id, stage=stage, progress=round(stages.index(stage) / len(stages), 3))
 
-        def done(stage: str, seconds: float) -> None:
-            timings[stage] = round(seconds, 3)
+class JobProgress(Progress):
+    """Records the running stage, the share of stages done and each stage's seconds."""
 
-        seed = int(settings.get("seed", 42))
-        run_stages(
-            path,
-            folder,
-            model=settings.get("model", "use"),
-            classifier=classifier,
-            seed=seed,
-            min_cluster_size=settings.get("min_cluster_size"),
-            metrics=metrics_path,
-            weights=settings.get("weights") or DEFAULT_WEIGHTS,
-            id_col=settings.get("id_col", "customer_id"),
-            growth_col=settings.get("growth_col"),
-            on_start=start,
-            on_done=done,
-        )
+    def __init__(self, runner: JobRunner, job_id: str) -> None:
+        self.runner, self.job_id = runner, job_id
+        self.timings: dict[str, float] = {}
+
+    def started(self, stage: str, index: int, total: int) -> None:
+        self.runner.update(self.job_id, stage=stage, progress=round(index / total, 3))
+
+    def finished(self, stage: str, seconds: float) -> None:
+        self.timings[stage] = seconds
+        self.runner.update(self.job_id, timings=dict(self.timings))
+
+    def problems(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            log.info("analysis %s: %s", self.job_id, problem.render())
+
+
+@dataclass
+class Inputs:
+    """An analysis's inputs written from the database: each text document as uploaded, in
+    upload order, under its own numbered folder (so its name and content, and so its
+    document id, are those of the upload), its metadata in a manifest, and the latest
+    metrics. ``names`` maps each written path to the name the user uploaded it as."""
+
+    root: Path
+    paths: list[Path] = field(default_factory=list)
+    meta: Path | None = None
+    metrics: Path | None = None
+    names: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def materialise(cls, session: Session, project_id: str, root: Path) -> Inputs:
+        inputs = cls(root)
+        documents = crud.list_documents(session, project_id, kind="text")
+        if not documents:
+            raise UsageError(
+                "the project has no documents", fix="upload transcripts or reviews first"
+            )
+        manifest = []
+        for number, doc in enumerate(documents, start=1):
+            path = root / "inputs" / f"{number:04d}" / doc.filename
+            path.parent.mkdir(parents=True)
+            path.write_bytes(doc.content)
+            inputs.paths.append(path)
+            inputs.names[str(path)] = doc.filename
+            if doc.meta:
+                manifest.append((str(path), doc.meta))
+        if manifest:
+            inputs.meta = write_manifest(manifest, root / MANIFEST)
+            inputs.names[str(inputs.meta)] = "the documents' metadata"
+        metrics = crud.latest_metrics(session, project_id)
+        if metrics is not None:
+            inputs.metrics = root / "metrics" / metrics.filename
+            inputs.metrics.parent.mkdir()
+            inputs.metrics.write_bytes(metrics.content)
+            inputs.names[str(inputs.metrics)] = metrics.filename
+        inputs.names[str(root / "analysis")] = "analysis"
+        return inputs
+
+    def analysis_inputs(self) -> AnalysisInputs:
+        return AnalysisInputs(paths=tuple(self.paths), meta=self.meta, metrics=self.metrics)
+
+    def results(self, folder: AnalysisFolder) -> dict[str, list]:
+        """The folder's tables as rows, its summary and its report, with the temporary
+        paths in them replaced by the uploads' names."""
         results: dict[str, list] = {}
         for name in RESULT_TABLES:
-            csv = folder / f"{name}.csv"
-            if csv.exists():
-                results[name] = records(pd.read_csv(csv, keep_default_na=False, na_values=[""]))
-        summary = folder / "summary.json"
-        if summary.exists():
-            results["summary"] = [json.loads(summary.read_text("utf-8"))]
-        return results, timings
+            frame = folder.read(name)
+            if frame is None:
+                continue
+            if "source_path" in frame.columns:
+                frame["source_path"] = [self._local(p) for p in frame["source_path"]]
+            results[name] = records(frame)
+        summary = folder.read_json("summary")
+        if summary is not None:
+            results[SUMMARY] = [self._local(summary)]
+        if folder.report_path.exists():
+            results[REPORT] = [self._local(folder.report_path.read_text("utf-8"))]
+        return results
+
+    def _local(self, value: object) -> object:
+        if isinstance(value, str):
+            return local_names(value, self.names)
+        if isinstance(value, dict):
+            return {k: self._local(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._local(v) for v in value]
+        return value
+
+
+__all__ = ["MAX_ATTEMPTS", "RESULT_TABLES", "JobRunner"]

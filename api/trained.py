@@ -1,31 +1,39 @@
-"""Classifiers trained through the API: the training job, and loading them for use."""
+"""Classifiers trained through the API: the training job (``train_classifier``), writing a
+stored model to disk for use, and the cache of loaded classifiers."""
 
 from __future__ import annotations
 
 import json
 import re
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.db import Document, TrainedModel
+from api import crud
 from nlp_jtbd.errors import UsageError
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-def train_job(sessions: sessionmaker, job_id: str) -> dict[str, float]:
-    """Train the model recorded for ``job_id``; store its card and weights."""
-    import time
+def is_stored_model(name: str | None) -> bool:
+    """Whether ``name`` is the id of a model trained in a project (not a shipped name)."""
+    return bool(name) and bool(_ID.match(name))
 
-    from nlp_jtbd.classify import UtteranceClassifier, cross_validate, save_classifier
+
+def train_job(sessions: sessionmaker, job_id: str) -> dict[str, float]:
+    """Train the model recorded for ``job_id`` on its uploaded examples; store its card and
+    weights. Returns the job's timings."""
+    from nlp_jtbd.classify import UtteranceClassifier, save_classifier
     from nlp_jtbd.classify.store import training_summary
+    from nlp_jtbd.classify.training import train_classifier
     from nlp_jtbd.codebook import load_codebook, read_examples
 
     with sessions() as session:
-        row = session.query(TrainedModel).filter(TrainedModel.job_id == job_id).one()
-        examples = session.get(Document, row.examples_id)
+        row = crud.trained_model_of_job(session, job_id)
+        examples = crud.get_document(session, row.examples_id)
         content, filename, codebook = examples.content, examples.filename, row.codebook
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="jtbd-train-") as folder:
@@ -39,30 +47,23 @@ def train_job(sessions: sessionmaker, job_id: str) -> dict[str, float]:
             )
         coded = read_examples(path, book)
         classifier = UtteranceClassifier(book)
-        folds = min(5, int(coded.frame["label"].value_counts().min()))
-        metrics = {}
-        if folds >= 2:
-            slices, _ = cross_validate(classifier, coded, folds)
-            metrics["cross_validation"] = {
-                "title": f"{folds}-fold cross-validation",
-                "slices": slices,
-            }
-        classifier.fit(coded.texts, coded.labels, coded.contexts)
+        training = train_classifier(classifier, coded)
         out = save_classifier(
-            classifier, Path(folder) / "model", training=training_summary(coded), metrics=metrics
+            classifier,
+            Path(folder) / "model",
+            training=training_summary(coded),
+            metrics=training.metrics,
         )
         card = json.loads((out / "model.json").read_text("utf-8"))
         weights = (out / "weights.npz").read_bytes()
     with sessions() as session:
-        row = session.query(TrainedModel).filter(TrainedModel.job_id == job_id).one()
-        row.card, row.weights = card, weights
-        session.commit()
+        crud.save_trained_model(session, job_id, card, weights)
     return {"train": round(time.perf_counter() - started, 3)}
 
 
 def materialise(session: Session, model_id: str, data_dir: Path) -> Path:
     """Write a stored model to ``DATA_DIR/models/<id>/`` (once) and return the folder."""
-    row = session.get(TrainedModel, model_id) if _ID.match(model_id) else None
+    row = crud.get_trained_model(session, model_id) if _ID.match(model_id) else None
     if row is None:
         raise UsageError(
             f"no trained model '{model_id}'",
@@ -78,8 +79,37 @@ def materialise(session: Session, model_id: str, data_dir: Path) -> Path:
     return folder
 
 
-def is_stored_model(name: str | None) -> bool:
-    return bool(name) and bool(_ID.match(name))
+def scores(card: dict, kinds: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """Macro-F1 and kappa per slice of a model card, from the first of ``kinds``
+    (``held_out``, ``cross_validation``) it has."""
+    metrics = card.get("metrics") or {}
+    block = next((metrics[k] for k in kinds if metrics.get(k)), {})
+    return {
+        name: {"macro_f1": s["macro_f1"], "kappa": s["kappa"]}
+        for name, s in block.get("slices", {}).items()
+    }
 
 
-__all__ = ["is_stored_model", "materialise", "train_job"]
+class ClassifierCache:
+    """Trained classifiers by name (shipped) or id (trained here), loaded once, shared."""
+
+    def __init__(self, sessions: sessionmaker, data_dir: Path) -> None:
+        self.sessions = sessions
+        self.data_dir = data_dir
+        self._loaded: dict[str | None, object] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str | None):  # noqa: ANN201 - UtteranceClassifier, imported lazily
+        from nlp_jtbd.classify import load_classifier
+
+        with self._lock:
+            if name not in self._loaded:
+                source: str | Path | None = name
+                if is_stored_model(name):
+                    with self.sessions() as session:
+                        source = materialise(session, name, self.data_dir)
+                self._loaded[name] = load_classifier(source)
+            return self._loaded[name]
+
+
+__all__ = ["ClassifierCache", "is_stored_model", "materialise", "scores", "train_job"]

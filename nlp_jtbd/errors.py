@@ -2,12 +2,22 @@
 
 Every error says *what* went wrong, *where* (file, line, cue, row, column) and *how to fix it*.
 The CLI prints it without a traceback; the API maps it to a problem+json 4xx response.
+
+Errors speak of the library's parameters and data, never of a shell's flags or fields: a
+parameter is written in backticks with its Python name, optionally with a value
+(```include_interviewer=True```, ```min_cluster_size```). Each shell translates those names
+(the CLI into ``--include-interviewer``; the API's fields already carry the same names), see
+:func:`parameters_in`.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+_PARAMETER = re.compile(r"`([a-z][a-z0-9_]*)(?:=([^`]*))?`")
 
 
 class JTBDError(Exception):
@@ -33,6 +43,17 @@ class InputError(JTBDError):
 
 class UsageError(JTBDError):
     """Options or arguments are inconsistent."""
+
+
+def parameters_in(text: str, rename: Callable[[str, str | None], str | None]) -> str:
+    """``text`` with each parameter mention (```name``` or ```name=value```) replaced by
+    ``rename(name, value)``; mentions ``rename`` returns None for are left as they are."""
+
+    def replace(match: re.Match[str]) -> str:
+        renamed = rename(match.group(1), match.group(2))
+        return match.group(0) if renamed is None else renamed
+
+    return _PARAMETER.sub(replace, text)
 
 
 def where(path: str | Path | None, loc: str | None = None) -> str | None:

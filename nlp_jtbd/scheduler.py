@@ -35,7 +35,7 @@ def connect(scheduler: str | Client) -> Client:
     except OSError as exc:
         raise UsageError(
             f"cannot reach the Dask scheduler at {scheduler}: {exc}",
-            fix="start it (dask scheduler; dask worker ADDRESS) or drop --scheduler",
+            fix="start it (dask scheduler; dask worker ADDRESS) or leave out `scheduler`",
         ) from exc
 
 

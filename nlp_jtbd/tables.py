@@ -92,7 +92,7 @@ def _readable(path: str | Path) -> Path:
     if READERS.get(path.suffix.lower()) is None:
         raise InputError(
             f"cannot read '{path.name}': expected .parquet, .csv or .jsonl",
-            fix="write the utterances with `jtbd ingest ... --out FILE.parquet`",
+            fix="write the utterances to a .parquet file (write_table, or `jtbd ingest`)",
         )
     return path
 
@@ -129,6 +129,31 @@ def _checked(frame: pd.DataFrame, path: Path, offset: int, seen: set[str] | None
             fix="ids must be unique; drop the utterance_id column to number the rows instead",
         )
     return frame
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Any table a user hands over (customer metrics, segments, stage outputs): CSV, TSV,
+    XLSX or Parquet by suffix, types inferred."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist", fix="check the path")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".tsv"):
+            return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", encoding="utf-8-sig")
+        if suffix in (".xlsx", ".xls"):
+            return pd.read_excel(path)
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(
+            f"cannot read {path}: {exc.__class__.__name__}: {str(exc)[:200]}",
+            fix="check that the file is complete and in the format its suffix says",
+        ) from exc
+    raise InputError(
+        f"cannot read '{path.name}': expected .csv, .tsv, .xlsx or .parquet",
+        fix="save the metrics as CSV, XLSX or Parquet",
+    )
 
 
 def table_format(path: str | Path) -> str:

@@ -3,7 +3,8 @@
 Taken at 8543be2, before the analysis engine moved out of the command line, and compared
 exactly by ``test_analysis_golden.py`` with what ``jtbd analyze``, ``run_analysis`` and an API
 analysis job write now. Only what varies from run to run is stripped: timings, dates, peak
-memory, the folder's own path and the input paths.
+memory, the folder's own path and the input paths (absolute paths under the repository are
+written relative to it, as the snapshot's run named them).
 
 Re-take it (only when a change of results is intended, and say so in the commit)::
 
@@ -20,7 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "analyze_seed42"
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = REPO / "tests" / "golden" / "analyze_seed42"
 # Stripped from summary.json: timings, dates, memory, and paths that name where it ran.
 _VOLATILE_KEYS = {
     "created", "seconds", "peak_rss_mb", "peak_rss_mb_after", "input", "inputs",
@@ -55,7 +57,9 @@ def snapshot(folder: Path) -> dict[str, str]:
         elif path.suffix == ".json":
             files[path.name] = path.read_text("utf-8")
         elif path.name == "report.html":
-            html = path.read_text("utf-8").replace(str(folder), "ANALYSIS")
+            html = path.read_text("utf-8")
+            for name in {str(folder), str(folder.resolve())}:
+                html = html.replace(name, "ANALYSIS")
             html = html.replace(f"· {folder.name}<", "· ANALYSIS<")
             html = _VOLATILE_ROW.sub("", _DATE.sub("DATE", html))
             files["report.html"] = html
@@ -66,7 +70,7 @@ def snapshot(folder: Path) -> dict[str, str]:
             p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(model.glob("*.npy"))
         }
         files["model/arrays.sha256.json"] = json.dumps(digests, indent=2) + "\n"
-    return files
+    return {name: text.replace(f"{REPO}/", "") for name, text in files.items()}
 
 
 def golden() -> dict[str, str]:

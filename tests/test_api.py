@@ -199,7 +199,7 @@ def test_the_full_flow_from_upload_to_findings(client: TestClient) -> None:
     state = wait(client, headers, analysis)
     assert state["status"] == "succeeded", state["error"]
     assert state["progress"] == 1.0
-    assert set(state["timings"]) == {"discover", "classify", "abcdx", "cross"}
+    assert set(state["timings"]) == {"ingest", "discover", "classify", "abcdx", "cross", "report"}
     clusters = client.get(f"/v1/analyses/{analysis}/clusters", headers=headers).json()
     assert {"cluster_id", "size", "label", "keywords"} <= set(clusters[0])
     predictions = client.get(f"/v1/analyses/{analysis}/predictions", headers=headers).json()
@@ -306,7 +306,7 @@ def test_the_migrations_create_exactly_the_schema_the_models_describe(database: 
     Database(database)  # migrating again is a no-op
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == "0002"
+        assert context.get_current_revision() == "0003"
         assert compare_metadata(context, Base.metadata) == []
     db.engine.dispose()
 
@@ -411,3 +411,88 @@ def test_cors_is_off_unless_configured(tmp_path: Path, database: str) -> None:
     with make_client(tmp_path, database, cors_origins=["https://tool.example"]) as client:
         response = client.options("/v1/health", headers=origin)
         assert response.headers["access-control-allow-origin"] == "https://tool.example"
+
+
+def test_a_metadata_manifest_uploaded_with_the_files_is_applied_and_kept(
+    client: TestClient,
+) -> None:
+    headers = key_for(client, all_projects=True)
+    project = new_project(client, headers)
+    interviews = EXAMPLES / "interviews"
+    manifest = (
+        "file,customer_id,interviewee,company\n"
+        "EN_Online_Store.vtt,C0099,Dana,Shop Ltd\n"
+        "missing.txt,C0100,Nobody,None Inc\n"
+    )
+    files = [
+        ("files", ("EN_Online_Store.vtt", (interviews / "en_online_store.vtt").read_bytes())),
+        ("files", ("en_fitness_studio.srt", (interviews / "en_fitness_studio.srt").read_bytes())),
+        ("meta", ("meta.csv", manifest.encode())),
+    ]
+    response = client.post(f"/v1/projects/{project}/documents", files=files, headers=headers)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    docs = body["documents"]
+    assert [(d["filename"], d["position"]) for d in docs] == [
+        ("en_online_store.vtt", 1),
+        ("en_fitness_studio.srt", 2),
+    ]
+    assert docs[0]["meta"] == {"customer_id": "C0099", "interviewee": "Dana", "company": "Shop Ltd"}
+    assert docs[1]["meta"] is None
+    assert body["errors"] == [
+        {"filename": "meta.csv", "errors": ["1 rows match no uploaded file: missing.txt"]}
+    ]
+    page = client.get(
+        f"/v1/projects/{project}/utterances?document_id={docs[0]['id']}&role=respondent",
+        headers=headers,
+    ).json()
+    assert {u["customer_id"] for u in page["items"]} == {"C0099"}
+    assert page["items"][0]["provenance"]["company"] == "Shop Ltd"
+    listed = client.get(f"/v1/projects/{project}/documents", headers=headers).json()
+    assert [d["meta"] for d in listed] == [d["meta"] for d in docs]
+
+    no_path = [
+        ("files", ("a.txt", b"Interviewer: hi\nAnna: hello there")),
+        ("meta", ("m.csv", b"x,y\n1,2\n")),
+    ]
+    response = client.post(f"/v1/projects/{project}/documents", files=no_path, headers=headers)
+    assert response.status_code == 422
+    assert "m.csv" in response.json()["detail"] and "'path' column" in response.json()["detail"]
+
+
+def test_migrating_numbers_existing_documents_in_upload_order(database: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from api.db import MIGRATIONS, Database, make_engine
+
+    engine = make_engine(database)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        for project in ("a", "b"):
+            connection.execute(
+                text("INSERT INTO projects VALUES (:id, 'p', 'k', '2025-01-01 00:00:00')"),
+                {"id": project},
+            )
+        for doc, project, created in [
+            ("d1", "a", "2025-01-03 00:00:00"),
+            ("d2", "a", "2025-01-02 00:00:00"),
+            ("d3", "b", "2025-01-01 00:00:00"),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO documents VALUES (:id, :project, 'f.txt', 'text', :content, 1, 0,"
+                    " :created)"
+                ),
+                {"id": doc, "project": project, "content": b"x", "created": created},
+            )
+    engine.dispose()
+    db = Database(database)
+    with db.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, position, meta FROM documents ORDER BY id"))
+        assert [tuple(r) for r in rows] == [("d1", 2, None), ("d2", 1, None), ("d3", 1, None)]
+    db.engine.dispose()

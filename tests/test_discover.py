@@ -172,12 +172,13 @@ def test_assign_streams_a_large_table_in_batches_with_the_same_result(
     monkeypatch: pytest.MonkeyPatch,
     suffix: str,
 ) -> None:
-    from nlp_jtbd import cli as cli_module
+    from nlp_jtbd.cli import main
+    from nlp_jtbd.discover import place_file
 
-    monkeypatch.setattr(cli_module, "ASSIGN_BATCH", 7)  # many batches, some without evidence
+    monkeypatch.setattr(place_file, "BATCH_ROWS", 7)  # many batches, some without evidence
     placed = tmp_path / f"placed.{suffix}"
     with pytest.raises(SystemExit) as exit_info:
-        cli_module.main(["assign", str(utterances), "--model", str(discovered / "model"),
+        main(["assign", str(utterances), "--model", str(discovered / "model"),
                          "--out", str(placed), "--cache-dir", str(cache), "-q"])  # fmt: skip
     assert exit_info.value.code == 0
     expected = pd.read_csv(discovered / "assignments.csv", dtype={"utterance_id": str})

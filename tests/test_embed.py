@@ -73,7 +73,7 @@ def test_multilingual_default_puts_translations_together() -> None:
 def test_unknown_or_missing_models_get_an_actionable_error(spec: str) -> None:
     with pytest.raises(UsageError) as info:
         get_embedder(spec).encode(["text"])
-    assert "--model" in (info.value.fix or "") or "st:" in (info.value.fix or "")
+    assert "`model" in (info.value.fix or "") or "st:" in (info.value.fix or "")
 
 
 def test_the_embedding_progress_bar_renders_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,16 +81,17 @@ def test_the_embedding_progress_bar_renders_on_a_terminal(monkeypatch: pytest.Mo
 
     from rich.console import Console
 
-    from nlp_jtbd import cli
+    from nlp_jtbd.cli import console
+    from nlp_jtbd.cli.progress import embedding_progress
 
     screen = io.StringIO()
-    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=80))
-    with cli._embedding_progress(quiet=False) as update:
+    monkeypatch.setattr(console, "err", Console(file=screen, force_terminal=True, width=80))
+    with embedding_progress(quiet=False) as update:
         assert update is not None
         update(256, 1000)
         update(1000, 1000)
     assert "embedding" in screen.getvalue()
-    with cli._embedding_progress(quiet=True) as update:
+    with embedding_progress(quiet=True) as update:
         assert update is None
 
 

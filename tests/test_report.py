@@ -15,10 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import nlp_jtbd.cli_report  # registers `jtbd report` on the app
 from nlp_jtbd.errors import InputError, UsageError
-from nlp_jtbd.report import html as report_html
-from nlp_jtbd.report import write_report
+from nlp_jtbd.report import topic_map, write_report
 
 MAIN_SECTIONS = ("overview", "map", "clusters", "categories", "segments", "crossing")
 EVIL = "<script>alert('pwned')</script> \"quoted\" & <img src=x onerror=\"document.title='pwned'\">"
@@ -181,7 +179,7 @@ def test_sections_follow_the_files(analysis: Path, evil: Path, tmp_path: Path) -
 def test_the_map_is_sampled_deterministically(
     analysis: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(report_html, "MAX_POINTS", 200)
+    monkeypatch.setattr(topic_map, "MAX_POINTS", 200)
     first = copy_analysis(analysis, tmp_path / "a", lambda n: n in (*REQUIRED, "map.csv"))
     second = copy_analysis(analysis, tmp_path / "b", lambda n: n in (*REQUIRED, "map.csv"))
     shuffled = pd.read_csv(second / "map.csv").sample(frac=1.0, random_state=7)
@@ -196,7 +194,6 @@ def test_the_map_is_sampled_deterministically(
 def test_the_cli_writes_the_report_and_names_what_is_missing(
     analysis: Path, tmp_path: Path, cli: Callable[..., tuple[int, str, str]]
 ) -> None:
-    assert nlp_jtbd.cli_report.report  # imported: the command is registered
     code, stdout, stderr = cli("report", analysis, "--out", tmp_path / "r.html")
     assert code == 0, stderr
     assert (tmp_path / "r.html").exists() and "r.html" in stdout
@@ -204,12 +201,12 @@ def test_the_cli_writes_the_report_and_names_what_is_missing(
     assert code == 0 and stdout == "" and (tmp_path / "q.html").exists()
 
     code, _, stderr = cli("report", tmp_path / "nowhere")
-    assert code == 2 and "does not exist" in stderr and "jtbd analyze" in stderr
+    assert code == 2 and "does not exist" in stderr and "run the analysis" in stderr
     (tmp_path / "empty").mkdir()
     code, _, stderr = cli("report", tmp_path / "empty")
     assert code == 2, stderr
     assert "not an analysis folder: utterances.parquet, clusters.csv, assignments.csv" in stderr
-    assert "How to fix: run `jtbd analyze" in stderr
+    assert "How to fix: run the analysis with this folder as its output" in stderr
     code, _, stderr = cli("report", analysis, "--out", tmp_path / "report.txt")
     assert code == 2 and "does not end with .html" in stderr
     assert "Traceback" not in stderr

@@ -78,7 +78,7 @@ def test_csv_without_a_text_column_names_the_columns_and_the_fix(tmp_path: Path)
     assert frame.empty
     error = ingestor.report_.errors[0]
     assert "no column with review text" in error.message
-    assert "--text-col" in (error.fix or "") and "score" in (error.fix or "")
+    assert "`text_col`" in (error.fix or "") and "score" in (error.fix or "")
 
 
 def test_explicit_columns_and_unknown_column_error(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Analyses: start (background job), poll, read results."""
+"""Analyses: start (a background job), poll, read the results, the report and the export."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import zipfile
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Query, Request, Response, status
-from sqlalchemy import select
+from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
-from api.auth import Caller, CallerDep, SessionDep, project_for
-from api.db import Analysis, Document, Result
-from api.jobs import RESULT_TABLES
+from api import crud
+from api.db import Analysis
+from api.deps import JobDep, JobsDep, ProjectDep, SessionDep
+from api.jobs import REPORT, RESULT_TABLES, SUMMARY
 from api.problems import Problem
 from api.schemas import AnalysisCreated, AnalysisOut, AnalysisRequest
 
@@ -35,12 +37,22 @@ def _out(job: Analysis) -> AnalysisOut:
     )
 
 
-def _job(analysis_id: str, who: Caller, session: SessionDep) -> Analysis:
-    job = session.get(Analysis, analysis_id)
-    if job is None:
-        raise Problem(404, "Not found", f"no analysis '{analysis_id}'")
-    project_for(job.project_id, who, session)  # 404 for another team's analysis
+def _succeeded(job: Analysis) -> Analysis:
+    if job.status != "succeeded":
+        raise Problem(
+            409,
+            "Conflict",
+            f"analysis {job.id} is {job.status}, results come when it has succeeded",
+            "poll GET /v1/analyses/{id}",
+        )
     return job
+
+
+def _document(session: Session, job: Analysis, kind: str) -> object:
+    row = crud.get_result(session, _succeeded(job).id, kind)
+    if row is None:
+        raise Problem(404, "Not found", f"analysis {job.id} has no {kind}")
+    return row.rows[0]
 
 
 @router.post(
@@ -49,34 +61,43 @@ def _job(analysis_id: str, who: Caller, session: SessionDep) -> Analysis:
     status_code=status.HTTP_202_ACCEPTED,
 )
 def start_analysis(
-    project_id: str,
-    request: Request,
-    who: CallerDep,
-    session: SessionDep,
-    body: AnalysisRequest | None = None,
+    project: ProjectDep, session: SessionDep, jobs: JobsDep, body: AnalysisRequest | None = None
 ) -> AnalysisCreated:
-    """Queue discover + classify (+ abcdx + cross when metrics are attached)."""
-    project = project_for(project_id, who, session)
-    has_text = session.scalar(
-        select(Document.id).where(Document.project_id == project.id, Document.kind == "text")
-    )
-    if not has_text:
+    """Queue ingest, discover, classify (+ abcdx + cross when metrics are attached) and the
+    report on the project's documents, as `jtbd analyze` runs them."""
+    if not crud.has_documents(session, project.id, "text"):
         raise Problem(
             422,
             "Unprocessable input",
             "the project has no documents",
             "upload transcripts or reviews to /documents first",
         )
-    job = Analysis(project_id=project.id, settings=(body or AnalysisRequest()).model_dump())
-    session.add(job)
+    settings = (body or AnalysisRequest()).model_dump(mode="json")
+    job = crud.create_job(session, project.id, "analysis", settings)
     session.commit()
-    request.app.state.jobs.submit(job.id)
+    jobs.submit(job.id)
     return AnalysisCreated(id=job.id, status=job.status)
 
 
 @router.get("/analyses/{analysis_id}", response_model=AnalysisOut)
-def get_analysis(analysis_id: str, who: CallerDep, session: SessionDep) -> AnalysisOut:
-    return _out(_job(analysis_id, who, session))
+def get_analysis(job: JobDep) -> AnalysisOut:
+    return _out(job)
+
+
+@router.get("/analyses/{analysis_id}/summary", response_model=dict[str, Any])
+def get_summary(job: JobDep, session: SessionDep) -> dict[str, Any]:
+    """The analysis's summary.json: settings, counts and what each stage found."""
+    return _document(session, job, SUMMARY)
+
+
+@router.get(
+    "/analyses/{analysis_id}/report",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}}, "description": "The HTML report"}},
+)
+def get_report(job: JobDep, session: SessionDep) -> HTMLResponse:
+    """The analysis's report.html (self-contained: open it in a browser)."""
+    return HTMLResponse(_document(session, job, REPORT))
 
 
 @router.get(
@@ -84,22 +105,23 @@ def get_analysis(analysis_id: str, who: CallerDep, session: SessionDep) -> Analy
     response_class=Response,
     responses={200: {"content": {"application/zip": {}}, "description": "CSV files, zipped"}},
 )
-def export_analysis(analysis_id: str, who: CallerDep, session: SessionDep) -> Response:
-    """Every result table as CSV (spreadsheet formulas neutralised) plus summary.json, zipped."""
+def export_analysis(job: JobDep, session: SessionDep) -> Response:
+    """Every result table as CSV (spreadsheet formulas neutralised), summary.json and
+    report.html, zipped."""
     from nlp_jtbd.tables import neutralise_formulas
 
-    job = _job(analysis_id, who, session)
     if job.status != "succeeded":
         raise Problem(
             409, "Conflict", f"analysis {job.id} is {job.status}", "export once it has succeeded"
         )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for row in session.scalars(select(Result).where(Result.analysis_id == job.id)):
-            if row.kind == "summary":
-                archive.writestr(
-                    "summary.json", json.dumps(row.rows[0], ensure_ascii=False, indent=2)
-                )
+        for row in crud.list_results(session, job.id):
+            if row.kind == SUMMARY:
+                text = json.dumps(row.rows[0], ensure_ascii=False, indent=2)
+                archive.writestr("summary.json", text)
+            elif row.kind == REPORT:
+                archive.writestr("report.html", row.rows[0])
             else:
                 frame = neutralise_formulas(pd.DataFrame(row.rows))
                 archive.writestr(f"{row.kind}.csv", frame.to_csv(index=False))
@@ -112,9 +134,8 @@ def export_analysis(analysis_id: str, who: CallerDep, session: SessionDep) -> Re
 
 @router.get("/analyses/{analysis_id}/{kind}", response_model=list[dict[str, Any]])
 def get_result(
-    analysis_id: str,
     kind: str,
-    who: CallerDep,
+    job: JobDep,
     session: SessionDep,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
@@ -124,15 +145,7 @@ def get_result(
         raise Problem(
             404, "Not found", f"no result '{kind}'", f"choose one of {', '.join(RESULT_TABLES)}"
         )
-    job = _job(analysis_id, who, session)
-    if job.status != "succeeded":
-        raise Problem(
-            409,
-            "Conflict",
-            f"analysis {job.id} is {job.status}, results come when it has succeeded",
-            "poll GET /v1/analyses/{id}",
-        )
-    row = session.get(Result, (job.id, kind))
+    row = crud.get_result(session, _succeeded(job).id, kind)
     if row is None:
         raise Problem(404, "Not found", f"analysis {job.id} has no '{kind}' (metrics attached?)")
     return row.rows[offset : offset + limit]

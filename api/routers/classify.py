@@ -2,42 +2,45 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
-from api.auth import CallerDep, SessionDep, project_for
-from api.db import TrainedModel
+from api import crud
+from api.deps import CallerDep, ClassifiersDep, SessionDep, SettingsDep, project_for
 from api.problems import Problem
 from api.schemas import ClassifyRequest, ClassifyResponse, Prediction
 from api.trained import is_stored_model
+from nlp_jtbd.classify.predict import top_labels
 
 router = APIRouter(prefix="/v1", tags=["classify"])
 
 
 @router.post("/classify", response_model=ClassifyResponse)
 def classify(
-    body: ClassifyRequest, request: Request, who: CallerDep, session: SessionDep
+    body: ClassifyRequest,
+    who: CallerDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    classifiers: ClassifiersDep,
 ) -> ClassifyResponse:
     """Label each text (and optional context) with the shipped jtbd5 model or a named one."""
-    limit = request.app.state.settings.max_texts
-    if len(body.texts) > limit:
+    if len(body.texts) > settings.max_texts:
         raise Problem(
             413,
             "Payload too large",
-            f"{len(body.texts)} texts; at most {limit}",
+            f"{len(body.texts)} texts; at most {settings.max_texts}",
             "send fewer texts per request, or use an analysis",
         )
     if body.contexts is not None and len(body.contexts) != len(body.texts):
         raise Problem(422, "Invalid request", "contexts must have one entry per text")
     if is_stored_model(body.model):  # a model trained in a project: that project's keys only
-        row = session.get(TrainedModel, body.model)
+        row = crud.get_trained_model(session, body.model)
         if row is None:
             raise Problem(404, "Not found", f"no model '{body.model}'")
         project_for(row.project_id, who, session)
-    model = request.app.state.classifier(body.model)
+    model = classifiers.get(body.model)
     probs = model.predict_proba(body.texts, body.contexts)
-    predictions = []
-    for row in probs:
-        order = row.argsort()[::-1][:3]
-        top = [(model.classes_[i], round(float(row[i]), 4)) for i in order]
-        predictions.append(Prediction(label=top[0][0], confidence=top[0][1], top=top))
+    predictions = [
+        Prediction(label=top[0][0], confidence=top[0][1], top=top)
+        for top in top_labels(probs, model.classes_)
+    ]
     return ClassifyResponse(model=str(model.path_), predictions=predictions)

@@ -5,38 +5,16 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
-from api.auth import CallerDep
+from api.deps import CallerDep
 from api.problems import Problem
+from api.schemas import CodebookOut, LabelOut, ModelOut
+from api.trained import scores
 from nlp_jtbd.classify.store import MODELS
 from nlp_jtbd.codebook import available_codebooks, load_codebook
 from nlp_jtbd.errors import JTBDError
 
 router = APIRouter(prefix="/v1", tags=["codebooks"])
-
-
-class LabelOut(BaseModel):
-    name: str
-    title: str
-    definition: str
-
-
-class CodebookOut(BaseModel):
-    id: str
-    version: str
-    title: str
-    languages: list[str]
-    fallback_label: str
-    labels: list[LabelOut]
-
-
-class ModelOut(BaseModel):
-    name: str
-    codebook: str
-    embedding: str
-    classes: list[str]
-    metrics: dict[str, dict[str, float]]
 
 
 def _codebook(name: str) -> CodebookOut:
@@ -72,20 +50,13 @@ def list_models(_: CallerDep) -> list[ModelOut]:
     models = []
     for card_path in sorted(MODELS.glob("*/model.json")):
         card = json.loads(card_path.read_text("utf-8"))
-        block = card.get("metrics", {}).get("held_out") or card.get("metrics", {}).get(
-            "cross_validation", {}
-        )
-        metrics = {
-            name: {"macro_f1": s["macro_f1"], "kappa": s["kappa"]}
-            for name, s in block.get("slices", {}).items()
-        }
         models.append(
             ModelOut(
                 name=card_path.parent.name,
                 codebook=f"{card['codebook']['id']}@{card['codebook']['version']}",
                 embedding=card["embedding"]["key"],
                 classes=card["classes"],
-                metrics=metrics,
+                metrics=scores(card, ("held_out", "cross_validation")),
             )
         )
     return models

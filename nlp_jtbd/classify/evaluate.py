@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
 from nlp_jtbd.classify.metrics import classification_report
@@ -47,30 +48,22 @@ def cross_validate(
     """Stratified k-fold: every example is predicted by a model that never saw it.
 
     Returns the per-slice reports (``all`` and per language) and the out-of-fold predictions.
-    Texts are embedded once; only the linear model is refitted per fold.
+    Texts are embedded once (``featurize``); each fold fits an unfitted clone of
+    ``classifier`` on those features, so ``classifier`` itself is left as it was.
     """
     counts = examples.frame["label"].value_counts()
     if counts.min() < folds:
         raise UsageError(
             f"{folds}-fold cross-validation needs at least {folds} examples of every label; "
             f"'{counts.idxmin()}' has {int(counts.min())}",
-            fix=f"code more examples of it, or use --folds {max(2, int(counts.min()))}",
+            fix=f"code more examples of it, or use `folds={max(2, int(counts.min()))}`",
         )
     features = classifier.featurize(examples.texts, examples.contexts)
     truth = np.array(examples.labels)
     predicted = np.empty(len(truth), dtype=object)
     splitter = StratifiedKFold(folds, shuffle=True, random_state=classifier.random_state)
     for train, test in splitter.split(features, truth):
-        fold = UtteranceClassifier(
-            classifier.codebook,
-            classifier.model,
-            context_weight=classifier.context_weight,
-            C=classifier.C,
-            codebook_examples=classifier.codebook_examples,
-            random_state=classifier.random_state,
-        )
-        fold._featurizer = classifier.featurizer
-        fold.fit([], list(truth[train]), features=features[train])
+        fold = clone(classifier).fit([], list(truth[train]), features=features[train])
         predicted[test] = fold.predict(features=features[test])
     labels = [x for x in fold.codebook_.names if x in set(truth) | set(predicted)]
     langs = examples.frame["lang"].tolist()

@@ -11,13 +11,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from nlp_jtbd.embed import Embedder, EmbeddingCache, embed_texts
 from nlp_jtbd.embed.distributed import embedder_for
 
 
-class UtteranceFeaturizer:
-    """``[text vector, context_weight * context vector]`` from one embedding backend."""
+class UtteranceFeaturizer(BaseEstimator):
+    """``[text vector, context_weight * context vector]`` from one embedding backend.
+
+    Stateless (nothing to fit): the embedding model is loaded on first use and kept as a
+    private cache, which ``clone`` leaves behind.
+    """
 
     def __init__(
         self,
@@ -33,13 +38,24 @@ class UtteranceFeaturizer:
         self.cache_dir = cache_dir
         self.use_cache = use_cache
         self.scheduler = scheduler
-        self._embedder: Embedder | None = None
 
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = embedder_for(self.model, self.scheduler)
-        return self._embedder
+        embedder: Embedder | None = getattr(self, "_embedder", None)
+        if embedder is None:
+            embedder = self._embedder = embedder_for(self.model, self.scheduler)
+        return embedder
+
+    def fit(
+        self, texts: Sequence[str] | None = None, contexts: Sequence[str] | None = None
+    ) -> UtteranceFeaturizer:
+        """Nothing to learn: the embedding model is fixed (scikit-learn's transformer API)."""
+        return self
+
+    def __sklearn_tags__(self):  # noqa: ANN204 - sklearn.utils.Tags
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        return tags
 
     def embed(
         self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.optimize import minimize_scalar
+from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
@@ -30,7 +31,7 @@ def _full_logits(model: LogisticRegression, features: np.ndarray, k: int) -> np.
     return full
 
 
-class CalibratedLinear:
+class CalibratedLinear(BaseEstimator):
     """``fit(X, y)`` with class indices ``0..k-1``; ``predict_proba(X)`` calibrated."""
 
     def __init__(self, C: float = 2.0, calibration_folds: int = 5, random_state: int = 42) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from nlp_jtbd.classify.features import UtteranceFeaturizer
 from nlp_jtbd.classify.linear import CalibratedLinear
@@ -17,7 +18,7 @@ FEW_SHOT = 30  # below this many coded examples of some label, add the codebook'
 PREDICT_CHUNK = 50_000  # utterances featurized at a time: features of 1M would take 4 GB
 
 
-class UtteranceClassifier:
+class UtteranceClassifier(BaseEstimator):
     """Assign one label of a codebook to each utterance, with calibrated confidence.
 
     ``context`` is what came right before the utterance (the interviewer's question); it is
@@ -27,7 +28,10 @@ class UtteranceClassifier:
     utterances. ``"auto"`` adds them while some label has fewer than ``FEW_SHOT`` coded examples
     (measured in bench/classification.py: with 16 per label of a new domain they lift macro-F1
     from 0.61 to 0.67; with the 114 per label of the starter set they cost 0.01).
-    Parameters follow scikit-learn: set in ``__init__``, learned state ends in ``_``.
+    Parameters follow scikit-learn: set in ``__init__``, never changed by ``fit``, learned
+    state ends in ``_`` (so ``sklearn.base.clone`` gives an unfitted copy). Features computed
+    once with :meth:`featurize` can be given to ``fit``, ``predict_proba`` and ``predict``
+    instead of texts (cross-validation embeds each text once).
     """
 
     def __init__(
@@ -53,14 +57,20 @@ class UtteranceClassifier:
 
     @property
     def featurizer(self) -> UtteranceFeaturizer:
-        if getattr(self, "_featurizer", None) is None:
-            self._featurizer = UtteranceFeaturizer(
-                self.model,
-                context_weight=self.context_weight,
-                cache_dir=self.cache_dir,
-                use_cache=self.use_cache,
-            )
-        return self._featurizer
+        """The featurizer of the current parameters, built on first use (a private cache that
+        ``clone`` leaves behind, rebuilt when ``set_params`` changed what it depends on)."""
+        wanted = {
+            "model": self.model,
+            "context_weight": self.context_weight,
+            "cache_dir": self.cache_dir,
+            "use_cache": self.use_cache,
+        }
+        featurizer: UtteranceFeaturizer | None = getattr(self, "_featurizer", None)
+        if featurizer is None or any(
+            featurizer.get_params()[name] is not value for name, value in wanted.items()
+        ):
+            featurizer = self._featurizer = UtteranceFeaturizer(**wanted)
+        return featurizer
 
     def featurize(
         self,
@@ -99,6 +109,11 @@ class UtteranceClassifier:
         targets = np.array([index[x] for x in labels])
         if features is None:
             features = self.featurize(texts, contexts)
+        elif len(features) != len(targets):
+            raise UsageError(
+                f"{len(features)} rows of `features` but {len(targets)} labels",
+                fix="give one feature row per label, from featurize()",
+            )
         anchors = [
             (text, label.name)
             for label in book.labels
@@ -130,21 +145,35 @@ class UtteranceClassifier:
         """``(n, len(classes_))`` calibrated probabilities."""
         self._check_fitted()
         if features is not None:
-            return self.linear_.predict_proba(features)
+            return self._proba(features)
         texts = list(texts)
         n = len(texts)
         if n <= PREDICT_CHUNK:
-            return self.linear_.predict_proba(self.featurize(texts, contexts, progress))
+            return self._proba(self.featurize(texts, contexts, progress))
         probs = np.empty((n, len(self.classes_)), dtype=np.float64)
         for start in range(0, n, PREDICT_CHUNK):
             stop = min(start + PREDICT_CHUNK, n)
             chunk_progress = _scaled(progress, start, stop - start, n) if progress else None
             chunk_contexts = list(contexts[start:stop]) if contexts is not None else None
             features = self.featurize(texts[start:stop], chunk_contexts, chunk_progress)
-            probs[start:stop] = self.linear_.predict_proba(features)
+            probs[start:stop] = self._proba(features)
             if progress:
                 progress(stop, n)
         return probs
+
+    def _proba(self, features: np.ndarray) -> np.ndarray:
+        """The one scoring rule of texts and of precomputed features: the calibrated linear
+        model on the feature matrix."""
+        if not len(features):
+            return np.empty((0, len(self.classes_)), dtype=np.float64)
+        dim = self.linear_.coef_.shape[1]
+        if np.ndim(features) != 2 or np.shape(features)[1] != dim:
+            raise UsageError(
+                f"`features` have shape {np.shape(features)}; the classifier was fitted on "
+                f"{dim} columns",
+                fix="compute them with this classifier's featurize()",
+            )
+        return self.linear_.predict_proba(features)
 
     def predict(
         self,

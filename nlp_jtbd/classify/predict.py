@@ -1,18 +1,39 @@
-"""Turning probabilities into the table ``jtbd classify`` writes."""
+"""Coding utterances: probabilities turned into the predictions table."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from nlp_jtbd.classify.model import UtteranceClassifier
+
+
+def top_order(probs: np.ndarray, top: int = 3) -> np.ndarray:
+    """Column indices of each row's ``top`` most likely labels, best first; ties keep the
+    codebook's order (the one ranking every output of the classifier uses)."""
+    return np.argsort(-probs, axis=1, kind="stable")[:, :top]
+
+
+def top_labels(
+    probs: np.ndarray, classes: Sequence[str], top: int = 3
+) -> list[list[tuple[str, float]]]:
+    """Each row's ``top`` labels with their probabilities (rounded to 4 places), best first."""
+    order = top_order(probs, top)
+    return [
+        [(classes[i], round(float(row[i]), 4)) for i in ranks]
+        for row, ranks in zip(probs, order, strict=True)
+    ]
 
 
 def predictions_frame(
     utterance_ids: Iterable[str], probs: np.ndarray, classes: Sequence[str], top: int = 3
 ) -> pd.DataFrame:
     """``utterance_id, label, confidence, label_2, score_2, label_3, score_3``."""
-    order = np.argsort(-probs, axis=1, kind="stable")[:, :top]
+    order = top_order(probs, top)
     names = np.asarray(classes, dtype=object)
     frame = pd.DataFrame({"utterance_id": list(utterance_ids)})
     for rank in range(min(top, probs.shape[1])):
@@ -21,3 +42,24 @@ def predictions_frame(
         frame[label] = names[order[:, rank]]
         frame[score] = np.take_along_axis(probs, order[:, rank : rank + 1], axis=1)[:, 0].round(4)
     return frame
+
+
+def code_utterances(
+    utterances: pd.DataFrame,
+    classifier: UtteranceClassifier,
+    *,
+    include_interviewer: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Code the evidence among ``utterances`` (interviewer questions are their answers'
+    context, and coded only with ``include_interviewer``): :func:`predictions_frame`."""
+    from nlp_jtbd.classify.context import interview_context
+    from nlp_jtbd.discover.outputs import select_evidence
+
+    table = utterances.copy()
+    table["context"] = interview_context(table)
+    table = select_evidence(table, include_interviewer)
+    probs = classifier.predict_proba(
+        table["text"].tolist(), table["context"].tolist(), progress=progress
+    )
+    return predictions_frame(table["utterance_id"], probs, classifier.classes_)

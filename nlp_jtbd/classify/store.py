@@ -88,7 +88,7 @@ def resolve_model_path(model: str | Path | None) -> Path:
     shipped = sorted(p.parent.name for p in MODELS.glob("*/model.json"))
     raise UsageError(
         f"no trained model at '{model}' (no model.json)",
-        fix="train one with `jtbd train EXAMPLES --out DIR`, or use a shipped model: "
+        fix="train one and save it with save_classifier (`jtbd train`), or use a shipped model: "
         + (", ".join(shipped) or "(none installed)"),
     )
 
@@ -116,7 +116,7 @@ def load_classifier(
         if book.id != card["codebook"]["id"]:
             raise UsageError(
                 f"the model at {path} codes with codebook {trained}, not {book.ref}",
-                fix=f"use a model trained on {book.id}, or drop --codebook",
+                fix=f"use a model trained on {book.id}, or leave out `codebook`",
             )
     else:
         try:
@@ -127,8 +127,8 @@ def load_classifier(
         raise UsageError(
             f"the model at {path} was trained with codebook {trained}, but the codebook "
             f"installed is {book.ref}",
-            fix="retrain the model on examples coded with this codebook version "
-            "(`jtbd train EXAMPLES --codebook ...`), or install the codebook version it needs",
+            fix="retrain the model on examples coded with this codebook version, or install the "
+            "codebook version it needs",
         )
     embedder = embedder_for(card["embedding"]["model"], scheduler)
     if embedder.key != card["embedding"]["key"]:

@@ -7,7 +7,15 @@ Uncertainty (margin between the two most likely labels) picks a pool of candidat
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+import pandas as pd
+
+from nlp_jtbd.errors import InputError
+
+if TYPE_CHECKING:
+    from nlp_jtbd.classify.model import UtteranceClassifier
 
 
 def margin_uncertainty(probs: np.ndarray) -> np.ndarray:
@@ -49,3 +57,45 @@ def select_uncertain_diverse(
         available[best] = False
         nearest = np.minimum(nearest, 1.0 - candidates @ candidates[best])
     return chosen
+
+
+def suggest_to_code(
+    utterances: pd.DataFrame,
+    classifier: UtteranceClassifier,
+    n: int,
+    *,
+    coded: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The ``n`` uncoded evidence utterances whose coding would help ``classifier`` most:
+    ``utterance_id, text, context, model_label, or_label, uncertainty`` and an empty ``label``
+    to fill in. ``coded`` (a ``text`` column) is skipped, and kept away from."""
+    from nlp_jtbd.classify.context import interview_context
+    from nlp_jtbd.classify.predict import top_order
+    from nlp_jtbd.discover.outputs import select_evidence
+
+    table = utterances.copy()
+    table["context"] = interview_context(table)
+    table = select_evidence(table)
+    known = None
+    if coded is not None:
+        table = table[~table["text"].isin(set(coded["text"]))].reset_index(drop=True)
+        known = classifier.featurizer.embed(coded["text"].tolist())
+    if table.empty:
+        raise InputError("every utterance is already coded", fix="ingest more utterances")
+    features = classifier.featurize(table["text"].tolist(), table["context"].tolist())
+    probs = classifier.predict_proba(features=features)
+    dim = features.shape[1] // 2
+    chosen = select_uncertain_diverse(probs, features[:, :dim], n, known=known)
+    uncertainty = margin_uncertainty(probs)
+    top2 = top_order(probs, 2)
+    return pd.DataFrame(
+        {
+            "utterance_id": table["utterance_id"].to_numpy()[chosen],
+            "text": table["text"].to_numpy()[chosen],
+            "context": table["context"].to_numpy()[chosen],
+            "model_label": [classifier.classes_[top2[i, 0]] for i in chosen],
+            "or_label": [classifier.classes_[top2[i, 1]] for i in chosen],
+            "uncertainty": uncertainty[chosen].round(3),
+            "label": "",
+        }
+    )

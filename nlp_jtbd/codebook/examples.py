@@ -131,7 +131,7 @@ def read_examples(
         raise InputError(
             f"{int(unknown.sum())} examples have labels that codebook {codebook.ref} does not "
             f"have: {', '.join(hints)} (rows {_rows(frame, unknown)})",
-            fix=f"use one of {', '.join(codebook.names)}, or choose another --codebook",
+            fix=f"use one of {', '.join(codebook.names)}, or choose another `codebook`",
         )
     counts = frame["label"].value_counts()
     rare = counts[counts < min_per_label]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nlp_jtbd.cross.stats import cross_table
-from nlp_jtbd.errors import InputError
+from nlp_jtbd.errors import InputError, UsageError
 
 FINDING_COLUMNS = [
     "segment", "dimension", "item", "direction", "count", "segment_size", "share", "lift",
@@ -22,6 +22,7 @@ class Crossing:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
     customers: int = 0
+    profiles: pd.DataFrame | None = None  # customer → JTBD segment, when clusters and codes
 
 
 def _cluster_items(evidence: pd.DataFrame) -> pd.Series:
@@ -142,3 +143,45 @@ def _findings(
             )
     findings = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     return findings.sort_values(["q_value", "lift"], ascending=[True, False]).reset_index(drop=True)
+
+
+def cross_analysis(
+    segments: pd.DataFrame,
+    utterances: pd.DataFrame,
+    *,
+    assignments: pd.DataFrame | None = None,
+    clusters: pd.DataFrame | None = None,
+    codes: pd.DataFrame | None = None,
+    segment_col: str = "segment",
+    id_col: str = "customer_id",
+    q_max: float = 0.05,
+    source: str = "the segments",
+) -> Crossing:
+    """The crossing of a segments table (``id_col`` → ``segment_col``; ``source`` names it in
+    errors) with the utterances, their clusters and their codes; ``profiles`` holds the
+    customers' JTBD segments when both clusters and codes are given."""
+    from nlp_jtbd.cross.evidence import join_evidence
+    from nlp_jtbd.cross.jtbd_segments import jtbd_profiles
+
+    for column in (id_col, segment_col):
+        if column not in segments.columns:
+            raise InputError(
+                f"{source} has no column '{column}'",
+                where="header",
+                fix="name the columns with `id_col` and `segment_col`; columns are: "
+                + ", ".join(map(str, segments.columns)),
+            )
+    if assignments is None and codes is None:
+        raise UsageError(
+            "nothing to cross the segments with",
+            fix="give `assignments` (from discovery) and/or `codes` (from coding)",
+        )
+    evidence = join_evidence(utterances, assignments, clusters, codes)
+    by_customer = segments.assign(**{id_col: segments[id_col].astype(str).str.strip()})
+    series = by_customer.set_index(id_col)[segment_col]
+    profiles = None
+    if "cluster_id" in evidence.columns and "category" in evidence.columns:
+        profiles = jtbd_profiles(evidence)
+    result = cross_segments(evidence, series, profiles, q_max=q_max)
+    result.profiles = profiles
+    return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nlp_jtbd.analysis.evidence import label_utterances
 from nlp_jtbd.errors import InputError
 
 
@@ -19,7 +20,7 @@ def join_evidence(
     if "customer_id" not in utterances.columns:
         raise InputError(
             "the utterances have no customer_id column, so they cannot be tied to segments",
-            fix="ingest with --meta (a manifest with customer_id per file) or --customer-col",
+            fix="ingest with `meta` (a manifest with customer_id per file) or `customer_col`",
         )
     frame = utterances.copy()
     frame["customer_id"] = frame["customer_id"].astype("string").str.strip()
@@ -29,7 +30,7 @@ def join_evidence(
     if frame.empty:
         raise InputError(
             "no respondent utterance has a customer_id",
-            fix="ingest with --meta or --customer-col so utterances carry customer ids",
+            fix="ingest with `meta` or `customer_col` so utterances carry customer ids",
         )
     keep = [
         c
@@ -37,17 +38,4 @@ def join_evidence(
         if c in frame.columns
     ]
     frame = frame[keep].astype({"utterance_id": str, "customer_id": str})
-    if assignments is not None:
-        part = assignments[["utterance_id", "cluster_id", "confidence"]].rename(
-            columns={"confidence": "cluster_confidence"}
-        )
-        frame = frame.merge(part.astype({"utterance_id": str}), on="utterance_id", how="left")
-        if clusters is not None and "label" in clusters.columns:
-            labels = clusters.set_index("cluster_id")["label"]
-            frame["cluster_label"] = frame["cluster_id"].map(labels)
-    if codes is not None:
-        part = codes[["utterance_id", "label", "confidence"]].rename(
-            columns={"label": "category", "confidence": "category_confidence"}
-        )
-        frame = frame.merge(part.astype({"utterance_id": str}), on="utterance_id", how="left")
-    return frame.reset_index(drop=True)
+    return label_utterances(frame, assignments, clusters, codes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from nlp_jtbd.errors import InputError
 
@@ -39,7 +40,7 @@ def _centroids(vectors: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     return (sums / norms).astype(np.float32)
 
 
-class CentroidAssigner:
+class CentroidAssigner(BaseEstimator):
     """Cluster centres from density clusters, refined, merged, with an outlier radius.
 
     ``fit(vectors, labels)`` takes HDBSCAN labels (``-1`` = noise), moves every utterance to its
@@ -74,7 +75,7 @@ class CentroidAssigner:
         if k == 0:
             raise InputError(
                 "no clusters were found: every utterance looks unique at this cluster size",
-                fix="lower --min-cluster-size, or add more utterances",
+                fix="lower `min_cluster_size`, or add more utterances",
             )
         centres = _centroids(vectors, labels, k)
         assigned = self._nearest(vectors, centres)[0]

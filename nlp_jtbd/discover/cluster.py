@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 
 def auto_min_cluster_size(n: int) -> int:
@@ -17,7 +18,7 @@ def auto_min_samples(min_cluster_size: int) -> int:
     return max(1, min_cluster_size // 3)
 
 
-class HDBSCANClusterer:
+class HDBSCANClusterer(BaseEstimator):
     """HDBSCAN with corpus-size-aware ``min_cluster_size`` and ``min_samples`` (``None`` = auto)."""
 
     def __init__(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -34,7 +32,7 @@ def evidence_rows(
     if rows.empty and require:
         raise InputError(
             "no respondent utterances to cluster",
-            fix="check the roles in the ingested file, or pass --include-interviewer",
+            fix="check the roles in the ingested file, or pass `include_interviewer=True`",
         )
     return rows.reset_index(drop=True)
 
@@ -61,20 +59,16 @@ def map_coordinates(reduced: np.ndarray) -> np.ndarray:
     return np.round(xy / (np.abs(xy).max() or 1.0), 4)
 
 
-def write_discovery(
-    model: Discovery, utterances: pd.DataFrame, out_dir: str | Path, settings: dict[str, object]
-) -> dict[str, object]:
-    """Write clusters.csv, representatives.csv, assignments.csv, map.csv (2-D coordinates),
-    model/ and summary.json."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+def discovery_tables(model: Discovery, utterances: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables of a fitted discovery on ``utterances`` (the rows it was fitted on):
+    ``clusters``, ``representatives`` (quotes with provenance), ``assignments`` and ``map``
+    (2-D coordinates of the utterances the clusters were found in)."""
     ids = utterances["utterance_id"].to_numpy()
     clusters = model.clusters_.copy()
     clusters["keywords"] = clusters["keywords"].map("; ".join)
     clusters["representative_ids"] = clusters["representatives"].map(
         lambda idx: "; ".join(ids[i] for i in idx)
     )
-    clusters.drop(columns=["representatives"]).to_csv(out / "clusters.csv", index=False)
     quotes = []
     for row in model.clusters_.itertuples():
         for rank, index in enumerate(row.representatives, start=1):
@@ -83,16 +77,20 @@ def write_discovery(
             quote.update({c: record[c] for c in _QUOTE_COLUMNS if c in utterances.columns})
             quote["text"] = record["text"]
             quotes.append(quote)
-    pd.DataFrame(quotes).to_csv(out / "representatives.csv", index=False)
-    assignments_frame(utterances, model.placement_).to_csv(out / "assignments.csv", index=False)
-    xy = map_coordinates(model.reduced_)  # the utterances the clusters were fitted on
+    xy = map_coordinates(model.reduced_)
     fitted = ids[model.sample_index_]
-    pd.DataFrame({"utterance_id": fitted, "x": xy[:, 0], "y": xy[:, 1]}).to_csv(
-        out / "map.csv", index=False
-    )
-    model.save(out / "model")
+    return {
+        "clusters": clusters.drop(columns=["representatives"]),
+        "representatives": pd.DataFrame(quotes),
+        "assignments": assignments_frame(utterances, model.placement_),
+        "map": pd.DataFrame({"utterance_id": fitted, "x": xy[:, 0], "y": xy[:, 1]}),
+    }
+
+
+def discovery_summary(model: Discovery, settings: dict[str, object]) -> dict[str, object]:
+    """What a fit did, for summary.json: settings, model, counts, seconds, peak memory."""
     stats = model.stats_
-    summary = {
+    return {
         "stage": "discover",
         "nlp_jtbd_version": __version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -108,8 +106,12 @@ def write_discovery(
         "seconds": {k: round(v, 2) for k, v in stats.seconds.items()},
         "peak_rss_mb": peak_rss_mb(),
     }
-    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
-    return summary
 
 
-__all__ = ["assignments_frame", "select_evidence", "write_discovery"]
+__all__ = [
+    "assignments_frame",
+    "discovery_summary",
+    "discovery_tables",
+    "evidence_rows",
+    "select_evidence",
+]

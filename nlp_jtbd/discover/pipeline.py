@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, clone
 
 from nlp_jtbd import __version__
 from nlp_jtbd.discover.assign import CentroidAssigner, Placement
@@ -52,11 +53,14 @@ class DiscoveryStats:
 AUTO_FIT_SAMPLE = 30_000
 
 
-class Discovery:
+class Discovery(BaseEstimator):
     """Find recurring themes (candidate jobs, triggers, barriers) among utterances.
 
-    Parameters are the knobs a researcher needs; the stages are swappable objects
-    (``reducer``, ``clusterer``, ``assigner``) with scikit-learn-style ``fit`` methods.
+    Parameters are the knobs a researcher needs; the stages are swappable estimators
+    (``reducer``, ``clusterer``, ``assigner``; None: the default one built from the other
+    parameters). Parameters follow scikit-learn: ``__init__`` only stores them, ``fit`` never
+    changes them, and the stages given are cloned, so they stay unfitted; the fitted copies are
+    ``reducer_``, ``clusterer_`` and ``assigner_``. Learned state ends in ``_``.
     """
 
     def __init__(
@@ -115,8 +119,12 @@ class Discovery:
                 cache.close()
 
     def _get_embedder(self) -> Embedder:
-        if getattr(self, "_embedder", None) is None:
+        """The embedder of ``model`` (on ``scheduler``), built on first use and kept while
+        those parameters stay the same (a cache, not a parameter: ``clone`` drops it)."""
+        wanted = (self.model, self.scheduler)
+        if getattr(self, "_embedder_for", None) != wanted:
             self._embedder = embedder_for(self.model, self.scheduler)
+            self._embedder_for = wanted
         return self._embedder
 
     # -- fitting ----------------------------------------------------------------------------
@@ -133,7 +141,8 @@ class Discovery:
             raise InputError(
                 f"{len(texts)} utterances are too few to cluster (at least {MIN_UTTERANCES})",
                 fix="add more transcripts or reviews; check that respondents' roles were "
-                "recognised, or pass --include-interviewer",
+                "recognised, or cluster the interviewers' utterances too "
+                "(`include_interviewer=True`)",
             )
         langs = list(langs) if langs is not None else ["und"] * len(texts)
         stats = DiscoveryStats(utterances=len(texts))
@@ -148,21 +157,27 @@ class Discovery:
         sample = self._sample(len(texts))
         stats.fitted_on = len(sample)
         fit_vectors = np.asarray(vectors[sample], dtype=np.float32)
-        reducer = self.reducer or UMAPReducer(random_state=self.random_state)
+        reducer = _stage(self.reducer, lambda: UMAPReducer(random_state=self.random_state))
         reduced = reducer.fit_transform(fit_vectors)
         stats.seconds["reduce"] = time.perf_counter() - stage
         stage = time.perf_counter()
-        clusterer = self.clusterer or HDBSCANClusterer(min_cluster_size=self.min_cluster_size)
+        clusterer = _stage(
+            self.clusterer, lambda: HDBSCANClusterer(min_cluster_size=self.min_cluster_size)
+        )
         labels = clusterer.fit(reduced).labels_
-        self.merge_threshold_ = self.merge_threshold or self._get_embedder().duplicate_similarity
-        assigner = self.assigner or CentroidAssigner(
-            merge_threshold=self.merge_threshold_, max_clusters=self.max_clusters
+        merge_threshold = self.merge_threshold or self._get_embedder().duplicate_similarity
+        assigner = _stage(
+            self.assigner,
+            lambda: CentroidAssigner(
+                merge_threshold=merge_threshold, max_clusters=self.max_clusters
+            ),
         )
         assigner.fit(fit_vectors, labels, population=len(texts))
-        placement = assigner.predict(vectors)  # the whole corpus, by the same rule
+        self.merge_threshold_ = merge_threshold
+        self.reducer_, self.clusterer_, self.assigner_ = reducer, clusterer, assigner
+        placement = self._place(vectors)  # the whole corpus, by the rule of transform
         stats.seconds["cluster"] = time.perf_counter() - stage
         stage = time.perf_counter()
-        self.assigner_ = assigner
         self.sample_index_ = sample
         self.reduced_ = reduced
         self.placement_ = placement
@@ -187,10 +202,30 @@ class Discovery:
         return self.fit(texts, langs).placement_
 
     def transform(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> Placement:
-        """Place utterances in the fitted clusters (nearest centre, same rule as ``fit``)."""
+        """Place utterances in the fitted clusters (nearest centre, same rule as ``fit``).
+
+        With ``vectors`` (rows from :meth:`embed`) the texts are not embedded again; ``texts``
+        may then be empty."""
         self._check_fitted()
+        texts = list(texts)
         if vectors is None:
-            vectors = self.embed(list(texts))
+            vectors = self.embed(texts)
+        elif texts and len(texts) != len(vectors):
+            raise UsageError(
+                f"{len(texts)} texts but {len(vectors)} vectors",
+                fix="give one vector per text, or leave out `vectors`",
+            )
+        return self._place(vectors)
+
+    def _place(self, vectors: np.ndarray) -> Placement:
+        """The one placement rule of ``fit`` and ``transform``: the nearest fitted centre."""
+        dim = self.assigner_.centroids_.shape[1]
+        if len(vectors) and (np.ndim(vectors) != 2 or np.shape(vectors)[1] != dim):
+            raise UsageError(
+                f"the vectors have shape {np.shape(vectors)}, the clusters' centres {dim} "
+                "dimensions",
+                fix="embed the texts with this model's embed()",
+            )
         return self.assigner_.predict(vectors)
 
     def _represent(
@@ -250,7 +285,7 @@ class Discovery:
         if not meta_path.exists():
             raise UsageError(
                 f"{path} is not a saved discovery model (no model.json)",
-                fix="point --model at the model/ folder that `jtbd discover` wrote",
+                fix="give the model/ folder that Discovery.save (`jtbd discover`) wrote",
             )
         meta = json.loads(meta_path.read_text("utf-8"))
         if meta.get("format_version") != _FORMAT_VERSION:
@@ -278,16 +313,20 @@ class Discovery:
         model.assigner_ = assigner
         model.embedder_key_ = meta["embedder_key"]
         model.clusters_ = pd.DataFrame(meta["clusters"])
-        embedder = embedder_for(meta["model"], scheduler)
+        embedder = model._get_embedder()
         if embedder.key != meta["embedder_key"]:
             raise UsageError(
                 f"the model was fitted with embeddings '{meta['embedder_key']}' but "
                 f"'{embedder.key}' is installed here",
                 fix="install the same embedding model version, or re-run `jtbd discover`",
             )
-        model._embedder = embedder
         return model
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "assigner_"):
             raise UsageError("the discovery model is not fitted", fix="call fit() first")
+
+
+def _stage(given: BaseEstimator | None, default: Callable[[], BaseEstimator]) -> BaseEstimator:
+    """A fresh, unfitted copy of the stage given as a parameter, or the default stage."""
+    return clone(given) if given is not None else default()

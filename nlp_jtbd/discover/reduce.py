@@ -5,13 +5,14 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from nlp_jtbd.discover.neighbors import exact_knn
 
 _EXACT_LIMIT = 30_000  # above this, UMAP's approximate (NN-descent) neighbours are used
 
 
-class UMAPReducer:
+class UMAPReducer(BaseEstimator):
     """UMAP to a few dimensions, deterministic for a given ``random_state``.
 
     Exact neighbours are computed with matrix products (fast, and identical across runs);

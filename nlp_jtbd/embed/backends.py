@@ -141,7 +141,7 @@ def _load_sentence_transformer(path: str, name: str):  # noqa: ANN202 - Sentence
         raise UsageError(
             f"cannot load the sentence-transformers model '{name}': {exc.__class__.__name__}",
             fix="give a local model folder (st:/path/to/model), a model already in your Hugging "
-            "Face cache, or use --model use (multilingual, offline) or --model st:minilm",
+            "Face cache, or set `model=use` (multilingual, offline) or `model=st:minilm`",
         ) from exc
 
 

@@ -13,68 +13,46 @@ from pathlib import Path
 
 import pandas as pd
 
+from nlp_jtbd.analysis.evidence import label_utterances
+from nlp_jtbd.analysis.folder import AnalysisFolder
 from nlp_jtbd.errors import InputError
 from nlp_jtbd.tables import neutralise_formulas
 
+# The tables exported, in this order; the utterances carry their cluster and category.
 TABLES = ("utterances", "clusters", "segments", "segments_profiles", "findings")
-
-
-def _read(path: Path) -> pd.DataFrame | None:
-    if not path.exists():
-        return None
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path)
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+_UTTERANCE_COLUMNS = (
+    "utterance_id",
+    "doc_id",
+    "customer_id",
+    "source_type",
+    "speaker",
+    "role",
+    "turn_index",
+    "sentence_index",
+    "lang",
+    "start_s",
+    "end_s",
+    "text",
+)
 
 
 def analysis_tables(analysis_dir: str | Path) -> dict[str, pd.DataFrame]:
     """The tables people want from an analysis; utterances carry their cluster and category."""
-    folder = Path(analysis_dir)
-    utterances = _read(folder / "utterances.parquet")
+    folder = AnalysisFolder(analysis_dir)
+    utterances = folder.read("utterances")
     if utterances is None:
         raise InputError(
-            f"{folder} is not an analysis folder (no utterances.parquet)",
+            f"{folder.root} is not an analysis folder (no {folder.path('utterances').name})",
             fix="run `jtbd analyze INPUT... --out DIR` first, and export DIR",
         )
-    keep = [
-        c
-        for c in (
-            "utterance_id",
-            "doc_id",
-            "customer_id",
-            "source_type",
-            "speaker",
-            "role",
-            "turn_index",
-            "sentence_index",
-            "lang",
-            "start_s",
-            "end_s",
-            "text",
-        )
-        if c in utterances.columns
-    ]
-    table = utterances[keep].copy()
-    assignments = _read(folder / "assignments.csv")
-    if assignments is not None:
-        part = assignments[["utterance_id", "cluster_id", "confidence", "is_outlier"]].rename(
-            columns={"confidence": "cluster_confidence"}
-        )
-        table = table.merge(part, on="utterance_id", how="left")
-        clusters = _read(folder / "clusters.csv")
-        if clusters is not None:
-            table["cluster_label"] = table["cluster_id"].map(
-                clusters.set_index("cluster_id")["label"]
-            )
-    predictions = _read(folder / "predictions.csv")
-    if predictions is not None:
-        part = predictions[["utterance_id", "label", "confidence"]].rename(
-            columns={"label": "category", "confidence": "category_confidence"}
-        )
-        table = table.merge(part, on="utterance_id", how="left")
-    tables = {"utterances": table}
+    keep = [c for c in _UTTERANCE_COLUMNS if c in utterances.columns]
+    clusters = folder.read("clusters")
+    labelled = label_utterances(
+        utterances[keep], folder.read("assignments"), clusters, folder.read("predictions")
+    )
+    tables = {"utterances": labelled}
     for name in TABLES[1:]:
-        frame = _read(folder / f"{name}.csv")
+        frame = clusters if name == "clusters" else folder.read(name)
         if frame is not None:
             tables[name] = frame
     return tables

@@ -12,11 +12,14 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nlp_jtbd.ingest.options import IngestOptions
-from nlp_jtbd.ingest.pipeline import Ingestor
 from nlp_jtbd.ingest.report import IngestReport
 from nlp_jtbd.scheduler import ordered_map, session
+
+if TYPE_CHECKING:
+    from nlp_jtbd.ingest.pipeline import Ingestor
 
 
 @dataclass
@@ -29,9 +32,10 @@ class FileResult:
     manifest_used: list[str]  # manifest rows the file matched
 
 
-def read_one(options: IngestOptions, path: str, root: str) -> FileResult:
-    """Runs on a worker: the rows, report and duplicate key of one file."""
-    ingestor = Ingestor(options, root=Path(root))
+def read_one(kind: type[Ingestor], options: IngestOptions, path: str, root: str) -> FileResult:
+    """Runs on a worker: the rows, report and duplicate key of one file, read by a fresh
+    ingestor of the client's ``kind``."""
+    ingestor = kind(options, root=Path(root))
     ingestor.load_manifest()
     rows = [row for chunk in ingestor.read_file(Path(path)) for row in chunk]
     used = [key for key, row in ingestor._manifest.items() if "__used__" in row]
@@ -43,7 +47,7 @@ def read_on_cluster(
 ) -> Iterator[list[dict[str, object]]]:
     """Each file's rows, in order, read on the cluster and merged into ``ingestor.report_``."""
     root = str(ingestor.root or Path(os.getcwd()))
-    tasks = ((ingestor.options, str(path), root) for path in files)
+    tasks = ((type(ingestor), ingestor.options, str(path), root) for path in files)
     with session(scheduler) as client:
         for path, result in zip(files, ordered_map(client, read_one, tasks), strict=True):
             yield merge(ingestor, path, result)

@@ -33,7 +33,7 @@ def detect_format(path: Path, head: bytes) -> str:
         raise InputError(
             f"unknown file type '{suffix or '(no suffix)'}'",
             fix="supported: .txt .md .vtt .srt .json .docx (transcripts), .csv .tsv .jsonl "
-            ".xlsx (reviews); or name the format with --format",
+            ".xlsx (reviews); or name the format with `format`",
         )
     return fmt
 

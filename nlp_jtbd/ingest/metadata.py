@@ -19,7 +19,7 @@ LANG_KEYS = ("lang", "language", "язык", "dil")
 def load_manifest(path: Path) -> dict[str, dict[str, str]]:
     """Per-file metadata: a CSV with a ``path`` (or ``file``) column and any other columns."""
     if not path.exists():
-        raise InputError(f"metadata file {path} does not exist", fix="check the --meta path")
+        raise InputError(f"metadata file {path} does not exist", fix="check the `meta` path")
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

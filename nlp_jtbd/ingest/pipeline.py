@@ -30,7 +30,7 @@ from nlp_jtbd.ingest.readers.diarized_json import parse_diarized, parse_json_tex
 from nlp_jtbd.ingest.readers.docx import docx_text
 from nlp_jtbd.ingest.readers.plaintext import parse_transcript
 from nlp_jtbd.ingest.readers.subtitles import parse_subtitles
-from nlp_jtbd.ingest.readers.tabular import Columns, as_text, detect_columns, read_table
+from nlp_jtbd.ingest.readers.tabular import Columns, as_text, detect_columns, read_rows
 from nlp_jtbd.ingest.report import IngestReport
 from nlp_jtbd.ingest.textio import check_not_binary, decode_bytes
 
@@ -208,7 +208,7 @@ class Ingestor:
 
     def _read_table(self, path: Path, fmt: str) -> Iterator[list[dict[str, object]]]:
         opts = self.options
-        table = read_table(self._source(path), fmt, opts.encoding, opts.sheet)
+        table = read_rows(self._source(path), fmt, opts.encoding, opts.sheet)
         sample: list[tuple[int, dict[str, object]]] = []
         for item in table.rows:
             sample.append(item)

@@ -114,7 +114,7 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(
                 f"cannot decode the file as {encoding}: {exc}",
-                fix="omit --encoding to detect it automatically, or name the right one",
+                fix="omit `encoding` to detect it automatically, or name the right one",
             ) from exc
     enc, skip = bom_encoding(data)
     if enc:

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from scipy.stats import skew
+from sklearn.base import BaseEstimator
 from sklearn.cluster import KMeans
 
 from nlp_jtbd.errors import UsageError
@@ -68,7 +69,7 @@ def fit_rule(column: str, weight: float, values: np.ndarray) -> ScalingRule:
     for scale, method in ((mad, "MAD"), ((q75 - q25) / 1.349, "IQR"), (float(np.std(x)), "std")):
         if scale > 1e-12:
             return ScalingRule(column, weight, log, center, float(scale), method)
-    raise UsageError(f"'{column}' does not vary", fix="drop it from --weights")
+    raise UsageError(f"'{column}' does not vary", fix="drop it from `weights`")
 
 
 def _nearest(features: np.ndarray, centroids: np.ndarray) -> np.ndarray:
@@ -87,8 +88,13 @@ def knn_outliers(features: np.ndarray, m: int = 5) -> np.ndarray:
     return distances > q3 + 3 * (q3 - q1)
 
 
-class ABCDXSegmenter:
-    """Cluster customers by how they buy; name clusters A… by value and X by growth potential."""
+class ABCDXSegmenter(BaseEstimator):
+    """Cluster customers by how they buy; name clusters A… by value and X by growth potential.
+
+    ``weights`` maps a metric column to its weight (read, never changed); learned state ends in
+    ``_`` (``rules_``, ``centroids_``, ``labels_``, …), so ``sklearn.base.clone`` gives an
+    unfitted copy.
+    """
 
     def __init__(
         self,
@@ -118,8 +124,9 @@ class ABCDXSegmenter:
 
     def fit(self, frame: pd.DataFrame) -> ABCDXSegmenter:
         if self.n_clusters < 2:
-            raise UsageError("ABCDX needs at least 2 clusters", fix="use --clusters 5")
-        self.rules_ = [fit_rule(c, w, frame[c].to_numpy(float)) for c, w in self.weights.items()]
+            raise UsageError("ABCDX needs at least 2 clusters", fix="use `n_clusters=5`")
+        weights = dict(self.weights)
+        self.rules_ = [fit_rule(c, w, frame[c].to_numpy(float)) for c, w in weights.items()]
         features, value = self._features(frame)
         self.is_outlier_ = knn_outliers(features)
         if (~self.is_outlier_).sum() < self.n_clusters * 2:
@@ -143,7 +150,7 @@ class ABCDXSegmenter:
             signal = {c: float(np.std(self.centroids_[c])) for c in candidates}
             self.x_rule_ = (
                 "X = the cluster (other than the highest-value one) with the most uneven profile: "
-                "the largest spread of its centroid across the weighted metrics (no --growth-col "
+                "the largest spread of its centroid across the weighted metrics (no `growth_col` "
                 "given)"
             )
         x_cluster = max(candidates, key=lambda c: (signal[c], -c))

@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from nlp_jtbd.errors import InputError, UsageError
 
 _SHOWN = 8
-
-
-def read_table(path: str | Path) -> pd.DataFrame:
-    """CSV, XLSX or Parquet by suffix."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path} does not exist", fix="check the path")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".csv", ".tsv"):
-            return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", encoding="utf-8-sig")
-        if suffix in (".xlsx", ".xls"):
-            return pd.read_excel(path)
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(
-            f"cannot read {path}: {exc.__class__.__name__}: {str(exc)[:200]}",
-            fix="check that the file is complete and in the format its suffix says",
-        ) from exc
-    raise InputError(
-        f"cannot read '{path.name}': expected .csv, .tsv, .xlsx or .parquet",
-        fix="save the metrics as CSV, XLSX or Parquet",
-    )
 
 
 def parse_weights(spec: str) -> dict[str, float]:
@@ -50,7 +24,7 @@ def parse_weights(spec: str) -> dict[str, float]:
         if not sep or not name.strip() or not np.isfinite(number):
             raise UsageError(
                 f"cannot read the weight '{part}'",
-                fix="write weights as column=number pairs, e.g. --weights ltv=3,avg_check=2,cac=-1",
+                fix="write weights as column=number pairs, e.g. `weights=ltv=3,avg_check=2,cac=-1`",
             )
         if number == 0:
             raise UsageError(
@@ -58,7 +32,7 @@ def parse_weights(spec: str) -> dict[str, float]:
             )
         weights[name.strip()] = number
     if not weights:
-        raise UsageError("no weights given", fix="e.g. --weights ltv=3,avg_check=2,cac=-1")
+        raise UsageError("no weights given", fix="e.g. `weights=ltv=3,avg_check=2,cac=-1`")
     return weights
 
 
@@ -80,7 +54,7 @@ def check_metrics(
             where="header",
             fix="columns are: "
             + ", ".join(map(str, frame.columns))
-            + ("; name the id column with --id-col" if id_col in missing else ""),
+            + ("; name the id column with `id_col`" if id_col in missing else ""),
         )
     ids = frame[id_col]
     blank = ids.isna() | (ids.astype(str).str.strip() == "")
@@ -127,13 +101,13 @@ def check_metrics(
             raise InputError(
                 f"column '{column}' has the same value ({values.iloc[0]}) for every customer",
                 where=source,
-                fix="a constant parameter cannot separate segments: drop it from --weights",
+                fix="a constant parameter cannot separate segments: drop it from `weights`",
             )
         frame[column] = values.astype(float)
     if len(frame) < min_rows:
         raise InputError(
             f"{len(frame)} customers are too few for this segmentation (at least {min_rows})",
             where=source,
-            fix="add customers, or lower --clusters",
+            fix="add customers, or lower `n_clusters`",
         )
     return frame

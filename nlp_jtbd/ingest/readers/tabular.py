@@ -73,14 +73,14 @@ def detect_columns(
     """Choose columns by name (en/ru/tr), falling back to the column with the longest text."""
     by_norm = {_norm(h): h for h in header}
 
-    def pick(explicit: str | None, names: tuple[str, ...], option: str) -> str | None:
+    def pick(explicit: str | None, names: tuple[str, ...], parameter: str) -> str | None:
         if explicit:
             if explicit in header:
                 return explicit
             if _norm(explicit) in by_norm:
                 return by_norm[_norm(explicit)]
             raise InputError(
-                f"column '{explicit}' (from {option}) is not in the file",
+                f"column '{explicit}' (from {parameter}) is not in the file",
                 where="header",
                 fix=f"use one of the columns: {', '.join(header)}",
             )
@@ -89,20 +89,20 @@ def detect_columns(
                 return by_norm[name]
         return None
 
-    text = pick(text_col, _TEXT_NAMES, "--text-col")
+    text = pick(text_col, _TEXT_NAMES, "`text_col`")
     if text is None:
         text = _longest_text_column(header, sample)
     if text is None:
         raise InputError(
             "no column with review text was found",
             where="header",
-            fix=f"name it with --text-col; the columns are: {', '.join(header)}",
+            fix=f"name it with `text_col`; the columns are: {', '.join(header)}",
         )
     chosen = {text}
     cols = Columns(text=text)
-    cols.id = pick(id_col, _ID_NAMES, "--id-col")
-    cols.customer = pick(customer_col, _CUSTOMER_NAMES, "--customer-col")
-    cols.date = pick(date_col, _DATE_NAMES, "--date-col")
+    cols.id = pick(id_col, _ID_NAMES, "`id_col`")
+    cols.customer = pick(customer_col, _CUSTOMER_NAMES, "`customer_col`")
+    cols.date = pick(date_col, _DATE_NAMES, "`date_col`")
     cols.author = pick(None, _AUTHOR_NAMES, "")
     for name in (cols.id, cols.customer, cols.date, cols.author):
         if name:
@@ -134,7 +134,7 @@ class TableRows:
     warnings: list[str] = field(default_factory=list)  # filled while iterating
 
 
-def read_table(
+def read_rows(
     path: Path, fmt: str, encoding: str | None = None, sheet: str | None = None
 ) -> TableRows:
     if fmt == "csv":
@@ -172,7 +172,7 @@ def _text_lines(path: Path, encoding: str | None, warnings: list[str]) -> Iterat
             except UnicodeDecodeError as exc:
                 raise InputError(
                     f"cannot decode the file as {enc}: {exc.reason}",
-                    fix="omit --encoding to detect it, or re-save the file as UTF-8",
+                    fix="omit `encoding` to detect it, or re-save the file as UTF-8",
                 ) from exc
         return
     fallback: str | None = None

@@ -7,10 +7,7 @@ from typing import Annotated
 
 import typer
 
-from nlp_jtbd.cli import app
 
-
-@app.command(epilog="**Example**\n\n  JTBD_ADMIN_KEY=change-me jtbd serve --port 8000")
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
@@ -23,7 +20,6 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 
 
-@app.command(epilog="**Example**\n\n  jtbd openapi > api/openapi.json")
 def openapi() -> None:
     """Print the HTTP API's OpenAPI spec (JSON), e.g. to generate a client."""
     from api import create_app
@@ -31,3 +27,9 @@ def openapi() -> None:
 
     spec = create_app(Settings(database_url="sqlite://", warmup=False)).openapi()
     print(json.dumps(spec, ensure_ascii=False, indent=2))
+
+
+COMMANDS = [
+    (serve, "**Example**\n\n  JTBD_ADMIN_KEY=change-me jtbd serve --port 8000"),
+    (openapi, "**Example**\n\n  jtbd openapi > api/openapi.json"),
+]

@@ -1,0 +1,5 @@
+"""``python -m nlp_jtbd.cli``."""
+
+from nlp_jtbd.cli.app import main
+
+main()

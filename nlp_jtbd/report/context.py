@@ -1,0 +1,86 @@
+"""What every section of the report reads: the analysis, its labels and quotes, and what the
+sections leave behind (notes on omitted sections, data for the page's script)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from nlp_jtbd.analysis.folder import Analysis, AnalysisFolder
+from nlp_jtbd.report.format import cluster_color
+from nlp_jtbd.report.labels import Labels, Quotes
+
+
+@dataclass
+class ReportContext:
+    """The loaded analysis plus what the sections share; build it with :meth:`of`."""
+
+    analysis: Analysis
+    quotes: Quotes
+    clusters: pd.DataFrame  # largest first
+    cluster_color: dict[int, str]
+    cluster_label: dict[int, str]
+    categories: Labels | None
+    forces: Labels | None
+    customer_of: dict[str, object]  # utterance id -> customer id
+    segment_of: dict[str, str]  # customer id -> ABCDX segment
+    omitted: list[tuple[str, str]] = field(default_factory=list)  # (section, why)
+    data: dict[str, object] = field(default_factory=dict)  # embedded JSON for the script
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> ReportContext:
+        clusters = analysis.clusters.sort_values(["size", "cluster_id"], ascending=[False, True])
+        clusters = clusters.reset_index(drop=True)
+        utterances = analysis.utterances
+        customers = utterances.get("customer_id")
+        segment_of: dict[str, str] = {}
+        if analysis.segments is not None:
+            seg = analysis.segments.dropna(subset=["customer_id"])
+            segment_of = dict(
+                zip(seg["customer_id"].str.strip(), seg["segment"].astype(str), strict=True)
+            )
+        return cls(
+            analysis=analysis,
+            quotes=Quotes(utterances),
+            clusters=clusters,
+            cluster_color={
+                int(cid): cluster_color(rank) for rank, cid in enumerate(clusters["cluster_id"])
+            },
+            cluster_label={int(row.cluster_id): str(row.label) for row in clusters.itertuples()},
+            categories=Labels.of("jtbd5", analysis.predictions),
+            forces=Labels.of("forces4", analysis.forces),
+            customer_of=(
+                dict(zip(utterances["utterance_id"], customers, strict=True))
+                if customers is not None
+                else {}
+            ),
+            segment_of=segment_of,
+        )
+
+    @property
+    def folder(self) -> AnalysisFolder:
+        """The analysis folder, for the names of its files in text shown to people."""
+        return AnalysisFolder(self.analysis.root)
+
+    def file_name(self, name: str) -> str:
+        """The file name of table or document NAME (e.g. ``predictions``)."""
+        return self.folder.path(name).name
+
+    def omit(self, section: str, why: str) -> str:
+        """Note that SECTION is left out, and why (shown in the overview); returns ''."""
+        self.omitted.append((section, why))
+        return ""
+
+
+def coded(codes: pd.DataFrame) -> pd.DataFrame:
+    """Coded utterances (predictions or forces), one row per id, ``confidence`` numeric."""
+    frame = codes.drop_duplicates("utterance_id").copy()
+    if "confidence" not in frame:
+        frame["confidence"] = np.nan
+    frame["confidence"] = pd.to_numeric(frame["confidence"], errors="coerce")
+    return frame
+
+
+__all__ = ["ReportContext", "coded"]
