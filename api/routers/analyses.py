@@ -18,6 +18,8 @@ from api.deps import JobDep, JobsDep, ProjectDep, SessionDep
 from api.jobs import REPORT, RESULT_TABLES, SUMMARY
 from api.problems import Problem
 from api.schemas import AnalysisCreated, AnalysisOut, AnalysisRequest
+from nlp_jtbd.analysis.folder import DOCUMENTS, TABLES
+from nlp_jtbd.analysis.folder import REPORT as REPORT_FILE
 
 router = APIRouter(prefix="/v1", tags=["analyses"])
 
@@ -117,14 +119,15 @@ def export_analysis(job: JobDep, session: SessionDep) -> Response:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for row in crud.list_results(session, job.id):
+            # The files of the analysis folder, named as `jtbd analyze` names them.
             if row.kind == SUMMARY:
                 text = json.dumps(row.rows[0], ensure_ascii=False, indent=2)
-                archive.writestr("summary.json", text)
+                archive.writestr(DOCUMENTS["summary"], text)
             elif row.kind == REPORT:
-                archive.writestr("report.html", row.rows[0])
+                archive.writestr(REPORT_FILE, row.rows[0])
             else:
                 frame = neutralise_formulas(pd.DataFrame(row.rows))
-                archive.writestr(f"{row.kind}.csv", frame.to_csv(index=False))
+                archive.writestr(TABLES[row.kind].filename, frame.to_csv(index=False))
     return Response(
         buffer.getvalue(),
         media_type="application/zip",
