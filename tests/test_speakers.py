@@ -2,8 +2,9 @@
 
 import pytest
 
+from nlp_jtbd.ingest.labels import accept_labels
 from nlp_jtbd.ingest.model import Piece, Turn
-from nlp_jtbd.ingest.speakers import accept_labels, assign_roles, role_from_label, speaker_name
+from nlp_jtbd.ingest.speakers import assign_roles, role_from_label, speaker_name
 
 
 @pytest.mark.parametrize(

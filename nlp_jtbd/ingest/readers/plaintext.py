@@ -16,7 +16,7 @@ from datetime import date, datetime
 import yaml
 
 from nlp_jtbd.errors import InputError
-from nlp_jtbd.ingest import speakers
+from nlp_jtbd.ingest import labels, speakers
 from nlp_jtbd.ingest.model import Piece, Turn
 from nlp_jtbd.ingest.timecodes import TIMECODE, parse_timecode
 
@@ -236,7 +236,7 @@ def _accepted_labels(lines: list[_Line], known: tuple[str, ...]) -> set[str]:
     candidates = [ln.label for ln in lines if ln.kind in ("label", "header") and ln.label]
     headers = [ln.label for ln in lines if ln.kind == "header" and ln.label]
     # "Name  0:03" lines are a transcript export's speaker headers when there are several.
-    return speakers.accept_labels(candidates, known, always=headers if len(headers) >= 2 else ())
+    return labels.accept_labels(candidates, known, always=headers if len(headers) >= 2 else ())
 
 
 def _add_pieces(turn: Turn, line: _Line, offset: int, joiner: str, ts: float | None) -> None:

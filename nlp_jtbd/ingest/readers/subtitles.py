@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from nlp_jtbd.errors import InputError
-from nlp_jtbd.ingest import speakers
+from nlp_jtbd.ingest import labels, speakers
 from nlp_jtbd.ingest.model import Piece, Turn
 from nlp_jtbd.ingest.readers.plaintext import LABEL_PATTERN
 
@@ -167,7 +167,7 @@ def parse_subtitles(text: str, fmt: str, known_speakers: tuple[str, ...] = ()) -
                 prefixed_cues += index == 0
     # Zoom-style files prefix (nearly) every cue: then every prefix is a speaker, even one-off.
     always = candidates if prefixed_cues >= 0.5 * len(cues) else []
-    accepted = speakers.accept_labels(candidates, known_speakers, always=always)
+    accepted = labels.accept_labels(candidates, known_speakers, always=always)
     letters = speakers.letter_roles(candidates)
     turns: list[Turn] = []
     speaker: str | None = None
