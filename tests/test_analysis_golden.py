@@ -45,7 +45,9 @@ def test_run_analysis_from_python_reproduces_the_golden_snapshot(tmp_path: Path)
 
     recorder = Recorder()
     settings = AnalysisSettings(seed=42, growth_col="tenure")
-    result = run_analysis(INPUTS, settings, tmp_path / "analysis", recorder)
+    result = run_analysis(
+        INPUTS, settings, tmp_path / "analysis", recorder, cache_dir=tmp_path / "cache"
+    )
 
     assert differences(snapshot(tmp_path / "analysis"), golden()) == []
     stages = stages_of(INPUTS)

@@ -84,8 +84,11 @@ def _table(rows: list[dict], golden_file: Path) -> str:
 
 @pytest.mark.slow
 def test_an_api_analysis_of_the_examples_reproduces_the_golden_snapshot(
-    tmp_path: Path, database: str
+    tmp_path: Path, database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # An empty embedding cache, as the snapshot had (vectors cached from other batches may
+    # differ in the last bits).
+    monkeypatch.setenv("JTBD_CACHE_DIR", str(tmp_path / "embedding-cache"))
     interviews = sorted(p for p in (EXAMPLES / "interviews").iterdir() if p.name != "manifest.csv")
     assert len(interviews) == 8
     with make_client(tmp_path, database) as client:
@@ -101,7 +104,8 @@ def test_an_api_analysis_of_the_examples_reproduces_the_golden_snapshot(
             headers=headers,
         )
         assert response.status_code == 201, response.text
-        assert response.json()["errors"] == [], response.json()["errors"]
+        problems = [m for e in response.json()["errors"] for m in e["errors"]]
+        assert all(m.startswith("warning") for m in problems), problems  # all read
         reviews = EXAMPLES / "reviews" / "reviews.csv"
         response = client.post(
             f"/v1/projects/{project}/documents",

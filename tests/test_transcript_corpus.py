@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import ingest, turns
 
@@ -72,3 +73,45 @@ def test_the_transcript_reads_as_expected(expected_path: Path) -> None:
     messages = [p.message.lower() for p in report.problems]
     for words in expected.get("warnings", []):
         assert any(words.lower() in m for m in messages), (words, messages)
+
+
+_FLIP = {"interviewer": "respondent", "respondent": "interviewer", "unknown": "unknown"}
+
+
+def _case(expected_path: Path) -> tuple[Path, dict]:
+    expected = json.loads(expected_path.read_text("utf-8"))
+    return expected_path.with_name(expected_path.name.removesuffix(".expected.json")), expected
+
+
+@pytest.mark.parametrize("expected_path", CASES, ids=[_case_id(p) for p in CASES])
+def test_naming_the_speakers_gives_them_those_roles(expected_path: Path) -> None:
+    """`interviewers`/`respondents` as the transcript writes the names, in another case: each
+    named speaker takes the role it is named for, the others keep theirs."""
+    source, expected = _case(expected_path)
+    roles = expected["roles"]
+    flipped = {name: _FLIP[role] for name, role in roles.items()}
+    frame, _ = ingest(
+        source,
+        interviewers=tuple(n.upper() for n, r in flipped.items() if r == "interviewer"),
+        respondents=tuple(n.lower() for n, r in flipped.items() if r == "respondent"),
+    )
+    assert dict(zip(frame["speaker"], frame["role"], strict=True)) == flipped
+    assert len(turns(frame)) == expected["turns"]  # naming merges no speakers
+
+
+@pytest.mark.parametrize("expected_path", CASES, ids=[_case_id(p) for p in CASES])
+def test_a_corrected_speakers_table_decides_the_roles(expected_path: Path, tmp_path: Path) -> None:
+    """The speakers table a reading writes, with every role flipped by hand and passed back."""
+    from nlp_jtbd.ingest.speakers_table import write_speakers
+
+    source, expected = _case(expected_path)
+    _, ingestor = ingest(source)
+    rows = ingestor.report_.speakers
+    assert {r.speaker: r.role for r in rows} == expected["roles"]
+    table = write_speakers(rows, tmp_path / "speakers.csv")
+    edited = pd.read_csv(table, dtype=str, keep_default_na=False)
+    edited["role"] = edited["role"].map(_FLIP)
+    edited.to_csv(table, index=False)
+    frame, _ = ingest(source, speakers=table)
+    flipped = {name: _FLIP[role] for name, role in expected["roles"].items()}
+    assert dict(zip(frame["speaker"], frame["role"], strict=True)) == flipped

@@ -197,7 +197,9 @@ def test_webvtt_voice_tags_notes_multiline_and_split_cues(write) -> None:
     source = path.read_text()
     assert source[split.char_start : split.char_end].startswith("It was approx.")
     assert source[split.char_start : split.char_end].endswith("orders</i>.")
-    assert not ingestor.report_.problems
+    # The NOTE comment is not speech: it is reported as left out, and nothing else is.
+    messages = [p.message for p in ingestor.report_.problems]
+    assert len(messages) == 1 and "left out NOTE" in messages[0], messages
 
 
 ZOOM_VTT = """WEBVTT

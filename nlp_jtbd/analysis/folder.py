@@ -33,6 +33,9 @@ CROSS_DIMENSIONS = ("category", "cluster", "jtbd_segment")
 
 TABLES: dict[str, TableSpec] = {
     "utterances": TableSpec("utterances.parquet", "ingest", ("utterance_id", "text")),
+    "speakers": TableSpec(
+        "speakers.csv", "ingest", ("doc_id", "speaker", "role"), ("turns", "words")
+    ),
     "clusters": TableSpec(
         "clusters.csv", "discover", ("cluster_id", "size", "label"), ("cluster_id",)
     ),

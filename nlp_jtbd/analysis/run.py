@@ -24,18 +24,21 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class AnalysisInputs:
     """What an analysis reads: transcript and review files or folders (``paths``) with their
-    per-file metadata (``meta``: a CSV with a ``path`` column), or an already ingested
-    ``utterances`` table instead; and optionally customer ``metrics`` for segments."""
+    per-file metadata (``meta``: a CSV with a ``path`` column) and a speakers table with
+    corrected roles (``speakers``: the speakers.csv an earlier ingest or analysis wrote), or an
+    already ingested ``utterances`` table instead; and optionally customer ``metrics`` for
+    segments."""
 
     paths: tuple[Path, ...] = ()
     meta: Path | None = None
     metrics: Path | None = None
     utterances: Path | None = None
+    speakers: Path | None = None
 
     def __post_init__(self) -> None:
         # Accept strings and any sequence of paths; hold Paths.
         object.__setattr__(self, "paths", tuple(Path(p) for p in self.paths))
-        for name in ("meta", "metrics", "utterances"):
+        for name in ("meta", "metrics", "utterances", "speakers"):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, Path(value))
@@ -44,6 +47,12 @@ class AnalysisInputs:
                 "the analysis has no inputs",
                 fix="give transcript or review files or folders (`paths`), or an ingested "
                 "`utterances` table",
+            )
+        if self.speakers is not None and not self.paths:
+            raise InputError(
+                "a speakers table (`speakers`) sets roles while transcripts are read, and this "
+                "analysis reads an ingested `utterances` table",
+                fix="give the transcripts (`paths`) with `speakers`, or leave `speakers` out",
             )
 
 
@@ -122,7 +131,7 @@ def run_analysis(
     if source is None:
         begin("ingest")
         source = folder.path("utterances")
-        result.ingest = _ingest(inputs, settings, source, scheduler)
+        result.ingest = _ingest(inputs, settings, source, scheduler, folder.path("speakers"))
         progress.problems(result.ingest.problems)
         if result.ingest.utterances == 0:
             raise InputError(
@@ -170,12 +179,23 @@ def run_analysis(
 
 
 def _ingest(
-    inputs: AnalysisInputs, settings: AnalysisSettings, out: Path, scheduler: str | None
+    inputs: AnalysisInputs,
+    settings: AnalysisSettings,
+    out: Path,
+    scheduler: str | None,
+    speakers_out: Path,
 ) -> IngestReport:
     from nlp_jtbd.ingest import IngestOptions, ingest_to_file
 
-    options = IngestOptions(meta=inputs.meta, interviewers=tuple(settings.interviewers))
-    return ingest_to_file(list(inputs.paths), out, options, scheduler=scheduler)
+    options = IngestOptions(
+        meta=inputs.meta,
+        interviewers=tuple(settings.interviewers),
+        respondents=tuple(settings.respondents),
+        speakers=inputs.speakers,
+    )
+    return ingest_to_file(
+        list(inputs.paths), out, options, scheduler=scheduler, speakers_out=speakers_out
+    )
 
 
 __all__ = ["AnalysisInputs", "AnalysisResult", "Progress", "run_analysis", "stages_of"]

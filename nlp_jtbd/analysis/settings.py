@@ -20,7 +20,14 @@ class AnalysisSettings(BaseModel):
     )
     seed: int = Field(42, description="Random seed of every stage: same seed, same results.")
     interviewers: tuple[str, ...] = Field(
-        (), description="Speakers who are the interviewer (their questions are context)."
+        (),
+        description="Speakers who are interviewers (their questions are context), named as the "
+        "transcripts write them; case does not matter.",
+    )
+    respondents: tuple[str, ...] = Field(
+        (),
+        description="Speakers who are respondents, named as the transcripts write them; case "
+        "does not matter.",
     )
     include_interviewer: bool = Field(
         False, description="Also cluster and code interviewer utterances."

@@ -18,7 +18,9 @@ from nlp_jtbd.cli.options import (
     JsonOption,
     MinClusterSizeOption,
     QuietOption,
+    RespondentOption,
     SchedulerOption,
+    SpeakersOption,
     WeightsOption,
     validated,
 )
@@ -38,6 +40,8 @@ def analyze(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Analysis folder.")],
     meta: Annotated[Path | None, typer.Option(help="Per-file metadata CSV (customer_id…).")] = None,
     interviewer: InterviewerOption = None,
+    respondents: RespondentOption = None,
+    speakers: SpeakersOption = None,
     metrics: Annotated[
         Path | None, typer.Option(help="Customer metrics for ABCDX (then also cross).")
     ] = None,
@@ -57,7 +61,10 @@ def analyze(
     as_json: JsonOption = False,
 ) -> None:
     """Ingest → discover → classify (→ abcdx → cross with --metrics) → report.html, in one
-    folder."""
+    folder. The transcripts' speakers and roles are in speakers.csv there: correct a role and
+    pass the file back with --speakers. Exit code 0: everything read; 1: some files could not
+    be read (their problems are printed; the analysis is of the others); 2: nothing could be
+    done."""
     settings = validated(
         AnalysisSettings,
         "analyze",
@@ -65,6 +72,7 @@ def analyze(
         classifier=classifier,
         seed=seed,
         interviewers=tuple(interviewer or ()),
+        respondents=tuple(respondents or ()),
         include_interviewer=include_interviewer,
         min_cluster_size=min_cluster_size,
         fit_sample=fit_sample,
@@ -73,7 +81,7 @@ def analyze(
         growth_col=growth_col,
     )
     result = run_analysis(
-        AnalysisInputs(paths=tuple(inputs), meta=meta, metrics=metrics),
+        AnalysisInputs(paths=tuple(inputs), meta=meta, metrics=metrics, speakers=speakers),
         settings,
         out_dir,
         StageProgress(quiet or as_json),
@@ -85,7 +93,14 @@ def analyze(
         if result.crossing is not None:
             print_findings(result.crossing, out_dir)
         out.print(f"Analysis written to [bold]{out_dir}[/bold]")
+        if result.ingest is not None and result.ingest.speakers:
+            out.print(
+                f"Speakers and roles: [bold]{result.folder.path('speakers')}[/bold] (correct a "
+                "role there and pass it back with --speakers)"
+            )
         out.print(f"Report: [bold]{result.report}[/bold]")
+    if result.ingest is not None and not result.ingest.ok:
+        raise typer.Exit(1)  # some files could not be read: the analysis is of the others
 
 
 COMMANDS = [(analyze, EPILOG)]

@@ -36,7 +36,24 @@ CodebookOption = Annotated[
 ]
 InterviewerOption = Annotated[
     list[str] | None,
-    typer.Option(help="Speaker who is the interviewer (repeatable), e.g. SPEAKER_01."),
+    typer.Option(
+        help="Speaker who is an interviewer, as the transcript writes it (repeatable; case does "
+        "not matter), e.g. SPEAKER_01 or 'Anna Petrova'."
+    ),
+]
+RespondentOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--respondent",
+        help="Speaker who is a respondent, as the transcript writes it (repeatable; case does "
+        "not matter).",
+    ),
+]
+SpeakersOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Speakers table with corrected roles (the speakers.csv an earlier run wrote).",
+    ),
 ]
 IncludeInterviewerOption = Annotated[
     bool, typer.Option(help="Also use interviewer utterances (default: context only).")

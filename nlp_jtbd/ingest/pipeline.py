@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
-from nlp_jtbd.errors import InputError, JTBDError, Problem
+from nlp_jtbd.errors import InputError, JTBDError
 from nlp_jtbd.ingest import speakers
 from nlp_jtbd.ingest.assemble import CORE_COLUMNS, document_rows
+from nlp_jtbd.ingest.bookkeeping import Bookkeeping
+from nlp_jtbd.ingest.file_problems import LongSentenceNotes, describe_failure
 from nlp_jtbd.ingest.formats import TABLE_FORMATS, detect_format, iter_input_files
 from nlp_jtbd.ingest.language import LanguageDetector
 from nlp_jtbd.ingest.metadata import (
@@ -32,12 +35,11 @@ from nlp_jtbd.ingest.readers.plaintext import parse_transcript
 from nlp_jtbd.ingest.readers.subtitles import parse_subtitles
 from nlp_jtbd.ingest.readers.tabular import Columns, as_text, detect_columns, read_rows
 from nlp_jtbd.ingest.report import IngestReport
+from nlp_jtbd.ingest.sentences import recording_long_sentences
+from nlp_jtbd.ingest.speakers_table import SpeakersFile
 from nlp_jtbd.ingest.textio import check_not_binary, decode_bytes
 
 _SAMPLE_ROWS = 200
-_READER_LOC = re.compile(
-    r"^(?P<loc>(?:lines?|cue|segment|row|rows) [^:]{1,80}): (?P<message>.+)$", re.S
-)
 
 
 def _slug(text: str) -> str:
@@ -45,7 +47,7 @@ def _slug(text: str) -> str:
     return slug[:60] or "doc"
 
 
-class Ingestor:
+class Ingestor(Bookkeeping):
     """Read transcripts and review tables into utterance rows.
 
     >>> rows = Ingestor().ingest(["examples/interviews"])  # doctest: +SKIP
@@ -59,6 +61,7 @@ class Ingestor:
         self.report_ = IngestReport()
         self._manifest: dict[str, dict[str, str]] = {}
         self._seen_docs: dict[str, str] = {}
+        self._speakers_file: SpeakersFile | None = None
 
     # -- public API -------------------------------------------------------------------------
     def iter_chunks(
@@ -72,7 +75,9 @@ class Ingestor:
         self.report_ = IngestReport()
         self._seen_docs = {}
         manifest = self.load_manifest()
-        files = iter_input_files([Path(p) for p in paths], {manifest} if manifest else set())
+        table = self.load_speakers()
+        skip = {p.resolve() for p in (manifest, table and table.path) if p}
+        files = iter_input_files([Path(p) for p in paths], skip)
         if not files:
             raise InputError("no input files found", fix="pass transcript/review files or folders")
         if scheduler:
@@ -90,18 +95,30 @@ class Ingestor:
         if buffer:
             yield buffer
         self._check_manifest_used(files)
+        self._check_speakers_used()
 
     def read_file(self, path: Path) -> Iterator[list[dict[str, object]]]:
-        """One file's rows (in chunks for large tables); problems go to ``report_``."""
+        """One file's rows (in chunks for large tables); problems go to ``report_``.
+
+        Whatever goes wrong inside the file (damaged archive, parser error, exhausted memory or
+        stack, a bug) is that file's error, never the batch's; ``JTBD_DEBUG=1`` re-raises bugs.
+        """
         self.report_.files += 1
-        try:
-            yield from self._read_file(path)
-        except JTBDError as exc:
-            self.report_.files_failed += 1
-            self._problem(path, exc.what, exc.fix, exc.where)
-        except (OSError, MemoryError) as exc:
-            self.report_.files_failed += 1
-            self._problem(path, f"cannot read the file: {exc}", "check permissions and disk")
+        with recording_long_sentences() as found:
+            long = LongSentenceNotes(found)
+            try:
+                for rows in self._read_file(path):
+                    for loc, message in long.notes(rows):
+                        self._warn(path, message, loc=loc)
+                    yield rows
+            except Exception as exc:
+                if os.environ.get("JTBD_DEBUG") and not isinstance(exc, JTBDError):
+                    raise
+                self.report_.files_failed += 1
+                what, fix, where = describe_failure(exc)
+                self._problem(path, what, fix, where)
+            if long.summary():
+                self._warn(path, long.summary() or "")
 
     def load_manifest(self) -> Path | None:
         """Read ``options.meta`` (if any) and return its resolved path, to skip as an input."""
@@ -110,6 +127,12 @@ class Ingestor:
         path = self._source(self.options.meta)
         self._manifest = load_manifest(path)
         return path.resolve()
+
+    def load_speakers(self) -> SpeakersFile | None:
+        """Read ``options.speakers`` (if any): the roles a researcher set per speaker."""
+        if self.options.speakers and self._speakers_file is None:
+            self._speakers_file = SpeakersFile.load(self._source(self.options.speakers))
+        return self._speakers_file
 
     def _source(self, path: Path) -> Path:
         return self.root / path if self.root and not path.is_absolute() else path
@@ -150,7 +173,7 @@ class Ingestor:
         metadata: dict[str, str] = {}
         lang: str | None = None
         manifest = self._manifest_row(path)
-        known = self.options.interviewers + tuple(manifest.values())
+        known = self.options.interviewers + self.options.respondents + tuple(manifest.values())
         if fmt == "docx":
             source_text, metadata = docx_text(data)
             parsed = parse_transcript(source_text, front_matter=False, known_speakers=known)
@@ -193,9 +216,16 @@ class Ingestor:
     def _document_rows(self, doc: Document) -> list[dict[str, object]]:
         meta = dict(doc.metadata)
         customer = pop_first(meta, CUSTOMER_KEYS)
-        interviewers = [*self.options.interviewers, *names_under(meta, INTERVIEWER_KEYS)]
-        respondents = names_under(meta, RESPONDENT_KEYS)
-        roles = speakers.assign_roles(doc.turns, interviewers, respondents)
+        table = self.load_speakers()
+        choices = speakers.decide_roles(
+            doc.turns,
+            self.options.interviewers,
+            self.options.respondents,
+            metadata_interviewers=names_under(meta, INTERVIEWER_KEYS),
+            metadata_respondents=names_under(meta, RESPONDENT_KEYS),
+            table=table.roles_for(doc.doc_id, doc.path) if table else None,
+        )
+        roles = {s: c.role for s, c in choices.items()}
         lang = doc.lang
         if not lang:
             evidence = [t for t in doc.turns if roles.get(t.speaker) != "interviewer"] or doc.turns
@@ -203,6 +233,7 @@ class Ingestor:
             lang = self.detector.detect(sample)
         doc.metadata = safe_metadata(meta)
         rows = document_rows(doc, roles, lang, customer)
+        self._note_speakers(doc, choices)
         self._count(doc, rows)
         return rows
 
@@ -314,47 +345,3 @@ class Ingestor:
             self._count(doc, doc_rows)
             rows.extend(doc_rows)
         return rows
-
-    # -- bookkeeping ------------------------------------------------------------------------
-    def _count(self, doc: Document, rows: list[dict[str, object]]) -> None:
-        self.report_.documents += 1
-        self.report_.utterances += len(rows)
-        self.report_.source_types[doc.source_type] += 1
-        for row in rows:
-            self.report_.languages[str(row["lang"])] += 1
-            self.report_.roles[str(row["role"])] += 1
-
-    def _problem(
-        self, path: Path, message: str, fix: str | None, loc: str | None, severity: str = "error"
-    ) -> None:
-        self.report_.problems.append(Problem(str(path), message, fix, loc, severity))
-
-    def _warn(self, path: Path, message: str, loc: str | None = None) -> None:
-        self._problem(path, message, None, loc, "warning")
-
-    def _reader_warning(self, path: Path, warning: str) -> None:
-        """Readers write warnings as ``"line 12: message"``; split off the location."""
-        match = _READER_LOC.match(warning)
-        if match:
-            self._warn(path, match.group("message"), loc=match.group("loc"))
-        else:
-            self._warn(path, warning)
-
-    def _manifest_row(self, path: Path) -> dict[str, str]:
-        if not self._manifest:
-            return {}
-        for key in (str(path), path.as_posix(), path.name, path.stem):
-            if key in self._manifest:
-                self._manifest[key]["__used__"] = "1"
-                return {k: v for k, v in self._manifest[key].items() if k != "__used__"}
-        return {}
-
-    def _check_manifest_used(self, files: list[Path]) -> None:
-        if not self.options.meta:
-            return
-        unused = [k for k, v in self._manifest.items() if "__used__" not in v]
-        if unused:
-            self._warn(
-                self.options.meta,
-                f"{len(unused)} rows match no input file: {', '.join(unused[:5])}",
-            )

@@ -2,13 +2,23 @@
 
 `razdel` handles Russian abbreviations (т.е., ок., руб.), initials and quotes; we add the
 English and Turkish abbreviations it does not know, and treat blank lines as hard breaks.
+A sentence longer than :data:`~nlp_jtbd.ingest.limits.MAX_UTTERANCE_CHARS` (an unpunctuated
+dictation, auto-captions) is cut into bounded pieces at a comma or a space, and recorded for
+whoever reads the file to report (:func:`recording_long_sentences`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from razdel import sentenize
+
+from nlp_jtbd.ingest.limits import MAX_UTTERANCE_CHARS
+from nlp_jtbd.ingest.normalise import tidy
 
 # Tokens that end with a period but do not end a sentence (lower-cased, without the period).
 ABBREVIATIONS: dict[str, frozenset[str]] = {
@@ -128,13 +138,42 @@ NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "nr", "vol", "fig", "p", "pp", "�
 # outside Russian we split there unless the word is a known abbreviation.
 _MISSED_BOUNDARY = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,})[.!?…]+[\"'»”]?\s+(?=[\"'«“]?[^\W\d_])")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n+")
+_SOFT_BREAKS = (", ", "; ", ": ", " — ", " – ", " - ")
+_SPACES = (" ", "\n", "\t", "\u00a0")
 _LAST_TOKEN = re.compile(r"([^\s(«\"']+)\.$")
 
 
-def split_sentences(text: str, lang: str = "en") -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class LongSentence:
+    """A stretch of text without a sentence end, longer than an utterance may be."""
+
+    head: str  # how its first piece's tidied text begins, to find the utterance it became
+    chars: int  # its length
+    pieces: int  # how many pieces it was cut into
+
+
+_LONG: ContextVar[list[LongSentence] | None] = ContextVar("long_sentences", default=None)
+
+
+@contextmanager
+def recording_long_sentences() -> Iterator[list[LongSentence]]:
+    """Collect the over-long sentences :func:`split_sentences` cuts while the block runs."""
+    found: list[LongSentence] = []
+    previous = _LONG.get()
+    _LONG.set(found)
+    try:
+        yield found
+    finally:
+        _LONG.set(previous)
+
+
+def split_sentences(
+    text: str, lang: str = "en", limit: int = MAX_UTTERANCE_CHARS
+) -> list[tuple[int, int]]:
     """Return ``(start, end)`` character spans of the sentences in ``text``.
 
-    Spans never cross a blank line and never include surrounding whitespace.
+    Spans never cross a blank line, never include surrounding whitespace and are at most
+    ``limit`` characters long: a longer sentence is cut into pieces (see the module).
     """
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -143,7 +182,50 @@ def split_sentences(text: str, lang: str = "en") -> list[tuple[int, int]]:
         spans.extend(_split_paragraph(text, pos, end, lang))
         if match:
             pos = match.end()
-    return spans
+    if all(b - a <= limit for a, b in spans):
+        return spans
+    bounded: list[tuple[int, int]] = []
+    for a, b in spans:
+        if b - a <= limit:
+            bounded.append((a, b))
+            continue
+        pieces = bounded_pieces(text, a, b, limit)
+        found = _LONG.get()
+        if found is not None:
+            first, first_end = pieces[0]
+            head = tidy(text[first : min(first_end, first + 200)])[:40]
+            found.append(LongSentence(head, b - a, len(pieces)))
+        bounded.extend(pieces)
+    return bounded
+
+
+def bounded_pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` into spans of at most ``limit`` characters, each ending at the
+    last comma (or dash, colon, semicolon) or else the last space of its second half, and
+    nowhere in particular only when there is neither."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > limit:
+        cut = _break_at(text, start + limit // 2, start + limit)
+        stop = cut
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        pieces.append((start, stop))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces
+
+
+def _break_at(text: str, low: int, high: int) -> int:
+    """Where to end a piece that must end by ``high``: after the last comma (dash, colon,
+    semicolon) or at the last space from ``low`` on, else at ``high``."""
+    soft = [at + len(m) - 1 for m in _SOFT_BREAKS if (at := text.rfind(m, low, high + 1)) >= 0]
+    if soft:
+        return max(soft)
+    space = max(text.rfind(c, low, high) for c in _SPACES)
+    return space if space >= low else high
 
 
 def _split_paragraph(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:

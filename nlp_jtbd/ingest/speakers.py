@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from nlp_jtbd.ingest.model import Role, Turn
+from nlp_jtbd.ingest.questions import infer_roles
 
 _INTERVIEWER = {
     # en
@@ -37,14 +40,9 @@ _ANONYMOUS = re.compile(
     r"^(speaker|spk|спикер|говорящий|konuşmacı|konusmaci)[ _#-]*\d+$|^[a-z]$|^speaker[ _]?[a-z]$",
     re.IGNORECASE,
 )
+_TIMESTAMP = re.compile(r"[\[(]?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?[\])]?")
 _NUMBER_SUFFIX = re.compile(r"[\s_#-]*\d+$")
 _PAREN = re.compile(r"^(?P<name>.*?)\s*[(\[](?P<paren>[^)\]]{1,40})[)\]]\s*$")
-_QUESTION_WORDS = re.compile(
-    r"^(what|why|how|when|where|who|which|did|do|does|could|can|would|tell me|walk me|"
-    r"что|почему|зачем|как|когда|где|кто|какой|какая|какие|расскажите|а\s|были|был|была|"
-    r"neden|nasıl|ne|niye|kim|hangi|anlatır)",
-    re.IGNORECASE,
-)
 
 
 def normalise_label(label: str) -> str:
@@ -95,15 +93,85 @@ def is_anonymous(label: str) -> bool:
     return bool(_ANONYMOUS.match(normalise_label(label)))
 
 
-def question_score(texts: Iterable[str]) -> float:
-    """Share of a speaker's turns that are questions."""
-    texts = [t.strip() for t in texts if t.strip()]
-    if not texts:
-        return 0.0
-    asks = sum(
-        1 for t in texts if t.rstrip().endswith("?") or "?" in t[-80:] or _QUESTION_WORDS.match(t)
-    )
-    return asks / len(texts)
+def name_key(name: str) -> str:
+    """How a name is compared: case-insensitive, markup and spacing ignored (``İ`` = ``i``)."""
+    text = unicodedata.normalize("NFKC", normalise_label(name)).replace("\u0307", "")
+    return text.strip("[]<>()").strip()
+
+
+def name_forms(turn: Turn) -> set[str]:
+    """The ways a user may write a turn's speaker: as shown (``Lenny``), as labelled
+    (``Lenny (00:12:03)``, ``Мария (интервьюер)``), or the label without its timestamps."""
+    forms = {name_key(turn.speaker)}
+    if turn.label:
+        forms |= {
+            name_key(turn.label),
+            name_key(speaker_name(turn.label)),
+            name_key(_TIMESTAMP.sub(" ", turn.label)),
+        }
+    return {f for f in forms if f}
+
+
+@dataclass(frozen=True)
+class RoleChoice:
+    """A speaker's role and how it was decided (``role_source`` in the speakers table)."""
+
+    role: Role
+    # speakers_file | option | metadata | label | letters | questions | counterpart | default
+    source: str
+
+
+def decide_roles(
+    turns: list[Turn],
+    interviewers: Iterable[str] = (),
+    respondents: Iterable[str] = (),
+    *,
+    metadata_interviewers: Iterable[str] = (),
+    metadata_respondents: Iterable[str] = (),
+    table: dict[str, Role] | None = None,
+) -> dict[str, RoleChoice]:
+    """Decide each speaker's role, and say how.
+
+    Order of evidence: the speakers table (``table``: name key → role, a researcher's
+    corrections), names the user gave, names in the document's metadata, role words in labels,
+    one-letter pairs (``Q``/``A``); otherwise who asks the questions and who answers them
+    (:func:`~nlp_jtbd.ingest.questions.infer_roles`). Names match a speaker exactly as written,
+    case-insensitively; a name never makes any other speaker take its role.
+    """
+    named = [
+        ("speakers_file", dict(table or {})),
+        ("option", _names(interviewers, "interviewer") | _names(respondents, "respondent")),
+        (
+            "metadata",
+            _names(metadata_interviewers, "interviewer")
+            | _names(metadata_respondents, "respondent"),
+        ),
+    ]
+    letters = letter_roles(t.label or t.speaker for t in turns)
+    choices: dict[str, RoleChoice] = {}
+    for turn in turns:
+        if turn.speaker in choices:
+            continue
+        forms = name_forms(turn)
+        for source, names in named:
+            role = next((names[f] for f in forms if f in names), None)
+            if role:
+                choices[turn.speaker] = RoleChoice(role, source)
+                break
+    for turn in turns:
+        if turn.speaker in choices or not turn.role_hint:
+            continue
+        label = turn.label or turn.speaker
+        source = "letters" if normalise_label(label) in letters else "label"
+        choices[turn.speaker] = RoleChoice(turn.role_hint, source)
+    speakers = list(dict.fromkeys(t.speaker for t in turns))
+    if len(speakers) == 1 and speakers[0] not in choices:
+        return {speakers[0]: RoleChoice("unknown", "default")}
+    known = {s: c.role for s, c in choices.items()}
+    roles, sources = infer_roles(turns, known)
+    for speaker, role in roles.items():
+        choices[speaker] = RoleChoice(role, sources[speaker])
+    return {s: choices[s] for s in speakers}
 
 
 def assign_roles(
@@ -111,47 +179,9 @@ def assign_roles(
     interviewers: Iterable[str] = (),
     respondents: Iterable[str] = (),
 ) -> dict[str, Role]:
-    """Decide each speaker's role.
+    """Each speaker's role (see :func:`decide_roles`); a lone speaker is ``unknown``."""
+    return {s: c.role for s, c in decide_roles(turns, interviewers, respondents).items()}
 
-    Order of evidence: names forced by the user or the document's metadata; role words in
-    labels; otherwise who asks the questions (the speaker whose turns are mostly questions is
-    the interviewer, everyone else a respondent). A lone speaker is ``unknown``.
-    """
-    forced_i = {normalise_label(n) for n in interviewers if n}
-    forced_r = {normalise_label(n) for n in respondents if n}
-    speakers = list(dict.fromkeys(t.speaker for t in turns))
-    roles: dict[str, Role] = {}
-    for turn in turns:
-        norm = normalise_label(turn.speaker)
-        if norm in forced_i or normalise_label(turn.label or "") in forced_i:
-            roles[turn.speaker] = "interviewer"
-        elif norm in forced_r or normalise_label(turn.label or "") in forced_r:
-            roles[turn.speaker] = "respondent"
-        elif turn.role_hint and turn.speaker not in roles:
-            roles[turn.speaker] = turn.role_hint
-    open_speakers = [s for s in speakers if s not in roles]
-    if not open_speakers:
-        return roles
-    if len(speakers) == 1:
-        roles[speakers[0]] = "unknown"
-        return roles
-    texts: dict[str, list[str]] = {s: [] for s in open_speakers}
-    for turn in turns:
-        if turn.speaker in texts:
-            texts[turn.speaker].append(" ".join(p.text for p in turn.pieces))
-    if "interviewer" in roles.values():
-        for s in open_speakers:
-            roles[s] = "respondent"
-        return roles
-    scores = {s: question_score(texts[s]) for s in open_speakers}
-    ranked = sorted(open_speakers, key=lambda s: scores[s], reverse=True)
-    best = ranked[0]
-    runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
-    if scores[best] >= 0.3 and scores[best] - runner_up >= 0.15:
-        roles[best] = "interviewer"
-        for s in ranked[1:]:
-            roles[s] = "respondent"
-    else:
-        for s in open_speakers:
-            roles[s] = "unknown"
-    return roles
+
+def _names(names: Iterable[str], role: Role) -> dict[str, Role]:
+    return {name_key(n): role for n in names if n and name_key(n)}

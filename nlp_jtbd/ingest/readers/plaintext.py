@@ -1,70 +1,60 @@
-"""Plain-text and Markdown transcripts with speaker labels at line start.
+"""Plain-text, Markdown and DOCX transcripts with speaker labels at line start.
 
-Handles ``Интервьюер:``, ``Q:``/``A:``, ``**Name:**``, ``Name (Role):``, ``[00:01:02] Name:``,
-``Name: (00:01:15)``, Otter-style ``Name  0:03`` header lines, continuation lines, YAML
-front matter and a preamble of ``Key: value`` lines. A word followed by a colon counts as a
-speaker only when it is a known role, an anonymous diarization label, or recurs as a label;
-so ``Цена: 4 500 руб.`` inside an answer stays part of the answer.
+Reads the layouts of :mod:`~nlp_jtbd.ingest.readers.layouts` (``Интервьюер:``, ``Q:``/``A:``,
+``**Name:**``, Rev, Otter, Descript, Google Meet …), YAML front matter and a header block of
+``Key: value`` lines. Which labels are speakers is decided by
+:func:`nlp_jtbd.ingest.labels.speaker_labels`, so ``Цена: 4 500 руб.`` inside an answer stays
+part of the answer and ``**Key insight:**`` is never a speaker. Unlabelled lines continue the
+current speaker. What goes into no turn (a preamble, a tool's footer, headings, annotations,
+summary sections, long front-matter fields) is reported with its lines and size.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
 
-import yaml
-
-from nlp_jtbd.errors import InputError
-from nlp_jtbd.ingest import labels, speakers
+from nlp_jtbd.ingest import speakers
+from nlp_jtbd.ingest.labels import LabelUse, is_annotation, speaker_labels
 from nlp_jtbd.ingest.model import Piece, Turn
-from nlp_jtbd.ingest.timecodes import TIMECODE, parse_timecode
+from nlp_jtbd.ingest.readers.header import fields as header_fields
+from nlp_jtbd.ingest.readers.header import label_key, listed_people, people
+from nlp_jtbd.ingest.readers.layouts import (
+    HEADING,
+    LEADING_TS,
+    QUOTE,
+    Line,
+    boilerplate_field,
+    classify,
+    end_time,
+)
+from nlp_jtbd.ingest.readers.leftout import LeftOut
+from nlp_jtbd.ingest.readers.markdown import (
+    FIELD_MAX_CHARS,
+    FrontMatter,
+    parse_front_matter,
+    summary_lines,
+)
+from nlp_jtbd.ingest.readers.markdown import front_matter as read_front_matter
+from nlp_jtbd.ingest.timecodes import parse_timecode
 
+# Kept for the subtitle reader: a speaker label at the start of a cue line.
 LABEL_PATTERN = (
     r"(?P<label>[^\W\d_][^\W_]*(?:[ .'’_-]{1,2}[^\W_]+\.?){0,4}"
     r"(?:[ \t]*[(\[][^)\]\n]{1,40}[)\]])?)"
 )
-
-
-def _ts(name: str) -> str:
-    return rf"[\[(]?(?P<{name}>{TIMECODE})[\])]?"
-
-
-_LABEL_LINE = re.compile(
-    r"^(?P<indent>[ \t]*(?:>[ \t]*)?(?:[-*•][ \t]+)?)"
-    + rf"(?:{_ts('ts1')}[ \t]+)?"
-    + r"(?:\*\*|__)?"
-    + LABEL_PATTERN
-    + r"(?:\*\*|__)?[ \t]*"
-    + rf"(?:{_ts('ts2')}[ \t]*)?"
-    + r"(?:\*\*|__)?:(?:\*\*|__)?(?!//)[ \t]*"
-    + rf"(?:{_ts('ts3')}(?:[ \t]+|$))?"
-    + r"(?P<text>.*)$"
-)
-_HEADER_LINE = re.compile(r"^[ \t]*" + LABEL_PATTERN + rf"[ \t]{{1,}}(?P<ts>{TIMECODE})[ \t]*$")
-_LEADING_TS = re.compile(rf"^[ \t]*[\[(](?P<ts>{TIMECODE})[\])][ \t]*")
 _MD_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]*)*(?:[-*•+][ \t]+)?")
-_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
-_RULE = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _INLINE_MARKUP = re.compile(r"\*\*|__")
-_MAX_LABEL_WORDS = 5
-# Footers that transcription services append; kept as metadata, not as speech.
-_BOILERPLATE = re.compile(
-    r"^[ \t]*(?P<key>transcribed by|transcription by|transcript by|powered by)\b"
-    r"[ \t:]*(?P<value>.+)$",
-    re.IGNORECASE,
-)
+_SPEAKER_LINES = ("label", "header", "bold")
+PREAMBLE = "the preamble before the first speaker"
+TOOL_LINES = "the transcription tool's header or footer"
+HEADINGS = "headings"
+ANNOTATIONS = "the researcher's annotations"
+SUMMARY = "a summary section"
+ORPHAN = "text with no speaker label (after a heading or an annotation)"
 
-
-@dataclass
-class _Line:
-    number: int
-    start: int  # offset of the line in the source text
-    text: str
-    kind: str  # blank | heading | rule | boilerplate | label | header | text
-    label: str | None = None
-    body_start: int = 0  # offset of the body (after the label) within the line
-    ts: float | None = None
+__all__ = ["LABEL_PATTERN", "ParsedTranscript", "parse_front_matter", "parse_transcript"]
 
 
 @dataclass
@@ -74,47 +64,6 @@ class ParsedTranscript:
     warnings: list[str]
 
 
-def parse_front_matter(text: str) -> tuple[dict[str, str], int]:
-    """YAML front matter → (metadata, offset where the body starts)."""
-    if not text.startswith("---\n"):
-        return {}, 0
-    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
-    if not end:
-        raise InputError(
-            "the YAML front matter opened on line 1 is never closed",
-            where="line 1",
-            fix="end the front matter with a line containing only '---'",
-        )
-    block = text[4 : 4 + end.start()]
-    try:
-        data = yaml.safe_load(block) or {}
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
-        raise InputError(
-            f"the YAML front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
-            where=f"line {line}",
-            fix="check indentation and quote values that contain ':'",
-        ) from exc
-    if not isinstance(data, dict):
-        raise InputError(
-            "the YAML front matter must be a mapping of keys to values",
-            where="line 2",
-            fix="write it as 'key: value' lines, e.g. 'customer_id: C0001'",
-        )
-    body = 4 + end.end()
-    if text[body : body + 1] == "\n":
-        body += 1
-    return {str(k).strip(): _scalar(v) for k, v in data.items() if v is not None}, body
-
-
-def _scalar(value: object) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
-
-
 def parse_transcript(
     text: str,
     *,
@@ -122,125 +71,221 @@ def parse_transcript(
     known_speakers: tuple[str, ...] = (),
 ) -> ParsedTranscript:
     """Split labelled text into speaker turns; offsets index ``text``."""
-    metadata, body = parse_front_matter(text) if front_matter else ({}, 0)
-    lines = _classify(text, body)
-    accepted = _accepted_labels(lines, known_speakers)
-    letter_roles = speakers.letter_roles(accepted)
-    turns: list[Turn] = []
-    preamble: list[str] = []
-    warnings: list[str] = []
-    current: Turn | None = None
-    gap = False
-    pending_ts: float | None = None
+    fm = read_front_matter(text) if front_matter else FrontMatter()
+    lines = classify(text, fm.body)
+    fields = header_fields(lines)
+    known = (*known_speakers, *people(fm.metadata), *listed_people(lines, fields))
+    accepted = _accepted(lines, fields, set(), known)
+    speech = {i for i, ln in enumerate(lines) if ln.label and label_key(ln.label) in accepted}
+    summary = summary_lines(lines, speech)
+    if summary:
+        accepted = _accepted(lines, fields, summary, known)
+    walk = _Walk(dict(fm.metadata), accepted, speakers.letter_roles(accepted))
+    for first, last, key, value in fm.long_fields:
+        walk.left_out.add(f"the front matter field '{key}', longer than a line", first, value, last)
+    for index, line in enumerate(lines):
+        walk.line(line, index in fields, index in summary)
+    return walk.finish(lines)
+
+
+def _uses(lines: list[Line], fields: set[int], summary: set[int]) -> list[tuple[int, LabelUse]]:
+    counts = Counter(label_key(ln.label or "") for ln in lines if ln.kind == "label" and ln.body)
+    # Bold lines of their own are speaker headers only where no `Name: text` lines recur.
+    bold_headers = not any(n > 1 for n in counts.values())
+    uses: list[tuple[int, LabelUse]] = []
+    after: Line | None = None  # the next line that is not blank, walking backwards
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        skip = line.kind not in _SPEAKER_LINES or index in fields or index in summary
+        if not skip and not (line.kind == "bold" and not bold_headers):
+            opens = bool(line.body) or _speech_follows(after)
+            timed = line.ts is not None or line.kind == "header"
+            uses.append((index, LabelUse(line.label or "", opens, timed, line.bold)))
+        if line.kind not in ("blank", "time"):
+            after = line
+    return uses[::-1]
+
+
+def _speech_follows(after: Line | None) -> bool:
+    """Whether the line after a label with nothing after it can be its text (``Bob (00:05):``
+    then ``Price: too high.``), rather than another speaker's label or a heading."""
+    if after is None:
+        return False
+    return after.kind in ("text", "quote") or (after.kind == "label" and after.ts is None)
+
+
+def _accepted(
+    lines: list[Line], fields: set[int], summary: set[int], known: tuple[str, ...]
+) -> set[str]:
+    return speaker_labels([u for _, u in _uses(lines, fields, summary)], known)
+
+
+class _Walk:
+    """Turns, metadata and left-out text, line by line."""
+
+    def __init__(
+        self, metadata: dict[str, str], accepted: set[str], letters: dict[str, speakers.Role]
+    ) -> None:
+        self.metadata = metadata
+        self.accepted = accepted
+        self.letters = letters
+        self.left_out = LeftOut()
+        self.turns: list[Turn] = []
+        self.current: Turn | None = None
+        self.preamble: list[Line] = []
+        self.gap = False
+        self.annotation = False  # inside an annotation's paragraph
+        self.quoted = False  # the current turn opened inside a block quote
+        self.block_ts: float | None = None
+        self.block_end: float | None = None
+        self.pending_ts: float | None = None
+
+    def line(self, line: Line, field: bool, summary: bool) -> None:
+        kind = line.kind
+        norm = label_key(line.label) if line.label else None
+        if kind in _SPEAKER_LINES and norm in self.accepted and not field and not summary:
+            self.open(line, norm)
+        elif kind in ("blank", "rule"):
+            self.gap, self.annotation = True, False
+        elif kind == "time":
+            self.pending_ts = line.ts
+        elif kind == "boilerplate":
+            credit = boilerplate_field(line.text)
+            if credit:
+                self.metadata.setdefault(*credit)
+            self.left_out.add(TOOL_LINES, line.number, line.text)
+        elif summary:
+            self.end_turn()
+            self.left_out.add(SUMMARY, line.number, line.text)
+        elif field:
+            value = line.body
+            key = (norm or "field").replace(" ", "_")
+            self.metadata.setdefault(key, value)
+        elif kind == "heading":
+            self.heading(line)
+        elif not self.turns:
+            self.preamble.append(line)
+        elif kind == "quote" and self.quoted and self.current is not None:
+            self.continuation(line)  # the next line of a quoted dialogue (``> **Anna:** …``)
+        elif kind == "quote" or (kind in _SPEAKER_LINES and self._annotation(line)):
+            self.end_turn()
+            self.annotation = True
+            self.left_out.add(ANNOTATIONS, line.number, line.text)
+        elif self.annotation:
+            self.left_out.add(ANNOTATIONS, line.number, line.text)
+        elif self.current is None:
+            self.left_out.add(ORPHAN, line.number, line.text)
+        else:
+            self.continuation(line)
+
+    def open(self, line: Line, norm: str) -> None:
+        label = line.label or ""
+        self.current = Turn(
+            speaker=speakers.speaker_name(label),
+            label=label,
+            role_hint=speakers.role_from_label(label) or self.letters.get(norm),
+        )
+        self.turns.append(self.current)
+        self.gap = self.annotation = False
+        self.quoted = bool(QUOTE.match(line.text))
+        self.block_ts = line.ts if line.ts is not None else self.pending_ts
+        self.block_end = line.end_ts if line.ts is not None else None
+        self.pending_ts = None
+        if line.kind == "label":
+            _add_pieces(self.current, line, line.body_start, "\n\n", self.times)
+
+    def heading(self, line: Line) -> None:
+        match = HEADING.match(line.text)
+        title = match.group("title") if match else line.text.strip()
+        if not self.turns and not self.preamble and "title" not in self.metadata:
+            self.metadata["title"] = title
+        else:
+            self.left_out.add(HEADINGS, line.number, line.text)
+            self.end_turn()
+        self.gap = True
+        self.annotation = False
+
+    @staticmethod
+    def _annotation(line: Line) -> bool:
+        """A bold label or a quoted line that names no speaker, or a researcher's word
+        (``Note:``, ``Key takeaways:``, ``Önemli:``)."""
+        if line.bold or line.kind == "bold" or QUOTE.match(line.text):
+            return True
+        return is_annotation(line.label or "")
+
+    def end_turn(self) -> None:
+        self.current = None
+
+    def continuation(self, line: Line) -> None:
+        assert self.current is not None
+        offset, start, end = _leading_time(line)
+        if start is not None:
+            self.block_ts, self.block_end = start, end
+        elif self.pending_ts is not None:
+            self.block_ts, self.block_end = self.pending_ts, None
+        self.pending_ts = None
+        joiner = "\n\n" if self.gap or not self.current.pieces else " "
+        _add_pieces(self.current, line, offset, joiner, self.times)
+        self.gap = False
+
+    @property
+    def times(self) -> tuple[float | None, float | None]:
+        """Start and end of the current block: every utterance in it carries them."""
+        return self.block_ts, self.block_end
+
+    def finish(self, lines: list[Line]) -> ParsedTranscript:
+        for turn in self.turns:
+            turn.pieces = [p for p in turn.pieces if p.text.strip()]
+        turns = [t for t in self.turns if t.pieces]
+        warnings: list[str] = []
+        preamble = [ln for ln in self.preamble if ln.text.strip()]
+        if not turns:
+            turns = _unlabelled(lines)
+            for what in (PREAMBLE, ANNOTATIONS, ORPHAN, SUMMARY):
+                self.left_out.discard(what)
+            if turns:
+                warnings.append(
+                    "no speaker labels found: the whole text is kept as one turn by an "
+                    "unknown speaker"
+                )
+        elif len(preamble) == 1 and len(preamble[0].text.strip()) <= FIELD_MAX_CHARS:
+            self.metadata.setdefault("preamble", preamble[0].text.strip())
+        elif preamble:
+            size = sum(len(ln.text.strip()) for ln in preamble)
+            first, last = preamble[0].number, preamble[-1].number
+            self.left_out.add(PREAMBLE, first, preamble[0].text, last, chars=size)
+        warnings += self.left_out.warnings()
+        return ParsedTranscript(turns=turns, metadata=self.metadata, warnings=warnings)
+
+
+def _unlabelled(lines: list[Line]) -> list[Turn]:
+    """The whole text as one turn of an unknown speaker (no label names a speaker)."""
+    turn = Turn(speaker="unknown")
     for line in lines:
-        if (
-            line.kind in ("label", "header")
-            and speakers.normalise_label(line.label or "") in accepted
-        ):
-            label = line.label or ""
-            norm = speakers.normalise_label(label)
-            current = Turn(
-                speaker=speakers.speaker_name(label),
-                label=label,
-                role_hint=speakers.role_from_label(label) or letter_roles.get(norm),
-            )
-            turns.append(current)
-            gap = False
-            if line.kind == "label":
-                _add_pieces(current, line, line.body_start, "\n\n", line.ts)
-                pending_ts = None
-            else:
-                pending_ts = line.ts
-            continue
-        if line.kind == "blank":
-            gap = True
-            continue
-        if line.kind == "boilerplate":
-            match = _BOILERPLATE.match(line.text)
-            if match:
-                key = match.group("key").lower().replace(" ", "_")
-                metadata.setdefault(key, match.group("value").strip())
-            continue
-        if line.kind in ("heading", "rule"):
-            if line.kind == "heading" and current is None:
-                title = _HEADING.match(line.text)
-                metadata.setdefault("title", title.group("title") if title else line.text.strip())
-            gap = True
-            continue
-        # Plain text: continuation of the current turn, or preamble before the first speaker.
-        if current is None:
-            if line.kind == "label" and line.label and line.text[line.body_start :].strip():
-                key = speakers.normalise_label(line.label).replace(" ", "_")
-                metadata.setdefault(key, line.text[line.body_start :].strip())
-            else:
-                preamble.append(line.text.strip())
-            continue
-        ts_match = _LEADING_TS.match(line.text)
-        offset = ts_match.end() if ts_match else 0
-        ts = parse_timecode(ts_match.group("ts")) if ts_match else pending_ts
-        _add_pieces(current, line, offset, "\n\n" if gap or not current.pieces else " ", ts)
-        gap = False
-        pending_ts = None
-    for turn in turns:
-        turn.pieces = [p for p in turn.pieces if p.text.strip()]
-    turns = [t for t in turns if t.pieces]
-    if preamble and [p for p in preamble if p]:
-        metadata.setdefault("preamble", " ".join(p for p in preamble if p))
-    if not turns:
-        body_lines = [ln for ln in lines if ln.kind in ("text", "label", "header")]
-        if body_lines:
-            warnings.append(
-                "no speaker labels found: the whole text is kept as one turn by an unknown speaker"
-            )
-            current = Turn(speaker="unknown")
-            for ln in body_lines:
-                _add_pieces(current, ln, 0, " ", None)
-            turns = [current]
-            metadata.pop("preamble", None)
-    return ParsedTranscript(turns=turns, metadata=metadata, warnings=warnings)
+        if line.kind in ("text", "label", "header", "bold", "quote"):
+            offset, start, end = _leading_time(line)
+            _add_pieces(turn, line, offset, " ", (start, end))
+    return [turn] if turn.pieces else []
 
 
-def _classify(text: str, body: int) -> list[_Line]:
-    lines: list[_Line] = []
-    pos = body
-    number = text.count("\n", 0, body) + 1
-    for raw in text[body:].split("\n"):
-        line = _Line(number=number, start=pos, text=raw, kind="text")
-        if not raw.strip():
-            line.kind = "blank"
-        elif _RULE.match(raw):
-            line.kind = "rule"
-        elif _HEADING.match(raw):
-            line.kind = "heading"
-        elif _BOILERPLATE.match(raw):
-            line.kind = "boilerplate"
-        elif match := _HEADER_LINE.match(raw):
-            line.kind = "header"
-            line.label = match.group("label")
-            line.ts = parse_timecode(match.group("ts"))
-        elif match := _LABEL_LINE.match(raw):
-            label = match.group("label")
-            if len(label.split()) <= _MAX_LABEL_WORDS:
-                line.kind = "label"
-                line.label = label
-                line.body_start = match.start("text")
-                ts = match.group("ts1") or match.group("ts2") or match.group("ts3")
-                line.ts = parse_timecode(ts) if ts else None
-        lines.append(line)
-        pos += len(raw) + 1
-        number += 1
-    return lines
+def _leading_time(line: Line) -> tuple[int, float | None, float | None]:
+    """(offset past it, start, end) of a ``[00:00:05]`` or ``[00:00:05.0 --> 00:00:09.0]`` that
+    opens an unlabelled line; ``(0, None, None)`` without one."""
+    match = LEADING_TS.match(line.text)
+    if not match:
+        return 0, None, None
+    return match.end(), parse_timecode(match.group("ts")), end_time(match, "ts")
 
 
-def _accepted_labels(lines: list[_Line], known: tuple[str, ...]) -> set[str]:
-    candidates = [ln.label for ln in lines if ln.kind in ("label", "header") and ln.label]
-    headers = [ln.label for ln in lines if ln.kind == "header" and ln.label]
-    # "Name  0:03" lines are a transcript export's speaker headers when there are several.
-    return labels.accept_labels(candidates, known, always=headers if len(headers) >= 2 else ())
-
-
-def _add_pieces(turn: Turn, line: _Line, offset: int, joiner: str, ts: float | None) -> None:
-    """Add the text of ``line`` from ``offset`` as pieces, dropping Markdown markup."""
+def _add_pieces(
+    turn: Turn,
+    line: Line,
+    offset: int,
+    joiner: str,
+    times: tuple[float | None, float | None],
+) -> None:
+    """Add the text of ``line`` from ``offset`` as pieces, dropping Markdown markup; every
+    piece carries the time of its block."""
     segment = line.text[offset:]
     prefix = _MD_PREFIX.match(segment)
     start = offset + (prefix.end() if prefix else 0)
@@ -261,7 +306,8 @@ def _add_pieces(turn: Turn, line: _Line, offset: int, joiner: str, ts: float | N
                     src_start=s,
                     src_end=s + len(stripped),
                     loc=loc,
-                    start_s=ts if first else None,
+                    start_s=times[0],
+                    end_s=times[1],
                     joiner=joiner if first else (" " if spaced or lead else ""),
                 )
             )

@@ -1,125 +1,162 @@
-"""WebVTT and SRT transcripts.
+"""WebVTT and SRT transcripts → speaker turns.
 
-Speakers come from WebVTT voice tags (``<v Sarah Chen>``, as MS Teams writes them) or from a
-prefix inside the cue text (``Иван Смирнов: …``, as Zoom and most SRT files do); a cue without
-a speaker continues the previous speaker. Consecutive cues of one speaker become one turn, so a
-sentence split over two cues is one sentence.
+Speakers come from WebVTT voice tags (``<v Sarah Chen>``, ``<v.loud Sarah Chen>``, as Microsoft
+Teams writes them) or from a prefix inside the cue text: ``Иван Смирнов: …`` on every cue (Zoom),
+``JOHN: …`` only on the cue that opens a turn (SRT), ``- MARY: …`` dialogue dashes, ``[Ann] …``.
+A cue without a speaker continues the previous speaker; consecutive cues of one speaker become
+one turn, so a sentence split over two cues is one sentence. Every piece carries its cue's times.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from nlp_jtbd.errors import InputError
 from nlp_jtbd.ingest import labels, speakers
 from nlp_jtbd.ingest.model import Piece, Turn
-from nlp_jtbd.ingest.readers.plaintext import LABEL_PATTERN
+from nlp_jtbd.ingest.normalise import is_speech, tidy
+from nlp_jtbd.ingest.readers.cues import Cue, parse_cues
+from nlp_jtbd.ingest.readers.leftout import LeftOut
 
-_TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
-_TIMING = re.compile(rf"^\s*(?P<start>{_TIME})\s*-->\s*(?P<end>{_TIME})(?:\s+.*)?$")
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+(?P<name>[^>]*))?>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
-_PREFIX = re.compile(
-    r"^(?:[-–—]\s*|>>\s*)?(?:\[)?" + LABEL_PATTERN + r"(?:\])?\s*:\s*(?P<text>.*)$"
+_LABEL = (
+    r"(?P<label>[^\W\d_][^\W_]{0,40}(?:[ .'’_-]{1,2}[^\W_]{1,40}\.?){0,4}"
+    r"(?:[ \t]*[(\[][^)\]\n]{1,40}[)\]])?)"
 )
-_TIMING_LIKE = re.compile(r"-->|\d\s*-{1,2}>|^\s*\d{1,2}:\d{2}\S*\s*(?:-|–|to)\s*\d")
-_SQUARE_PREFIX = re.compile(r"^\[(?P<label>[^\]\n]{1,40})\]\s*(?P<text>.*)$")
-
-
-@dataclass
-class Cue:
-    number: int  # ordinal, 1-based
-    line: int  # line of the timing (or first text line)
-    start_s: float | None
-    end_s: float | None
-    lines: list[tuple[str, int, int]] = field(default_factory=list)  # text, offset, line number
-
-    @property
-    def loc(self) -> str:
-        return f"cue {self.number}, line {self.line}"
+# Before a label: formatting tags, and events such as ``[laughs]`` (checked in ``_find_prefix``).
+_LEAD = r"^(?P<lead>\s*(?:(?:<[^>/][^>]{0,200}>|\{\\[^}]{0,200}\}|[\[(][^\])\n]{1,30}[\])])\s*)*?)"
+_DASH = r"(?P<dash>[-–—]\s*|>>\s*)?"
+_CLOSE = r"(?:\s*</[^>]{0,40}>)?"
+_PREFIX = re.compile(_LEAD + _DASH + r"\[?" + _LABEL + r"\]?" + _CLOSE + r"\s*:" + _CLOSE + r"\s*")
+_SQUARE = re.compile(_LEAD + _DASH + r"\[(?P<label>[^\]\n]{1,40})\]\s*(?=\S)")
+# Zoom writes any display name ("Ivan - Sales", "iPhone de Ana"): on cue starts, anything short.
+_LOOSE = re.compile(_LEAD + _DASH + r"(?P<label>[^:<>\[\]{}\n]{1,50}?)\s*:\s+(?=\S)")
+_VOICE = re.compile(r"<v(?:\.[^\s>]{0,80})?(?:\s+(?P<name>[^>]{0,200}))?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]{0,200}>|\{\\[^}]{0,200}\}")
+_SENTENCE_END = re.compile(r"[.!?…\"»”')\]]\s*$")
+# Words that open a line with a colon without naming a speaker.
+_NOT_SPEAKERS = {
+    "note", "notes", "ps", "p.s", "update", "example", "e.g", "price", "total", "warning", "tip",
+    "step", "ok", "okay", "so", "well", "yes", "no", "and", "but", "then", "now", "first",
+    "примечание", "заметка", "цена", "итого", "пример", "шаг", "да", "нет", "так", "ну", "итак",
+    "not", "fiyat", "toplam", "örnek", "uyarı", "uyari", "adım", "adim", "evet", "hayır", "hayir",
+    "tamam", "yani",
+}  # fmt: skip
 
 
 @dataclass
 class ParsedSubtitles:
     turns: list[Turn]
     warnings: list[str]
+    left_out: LeftOut = field(default_factory=LeftOut)  # lines that went into no turn
+    markup: list[int] = field(default_factory=list)  # structure lines: header, STYLE, ids
 
 
-def _seconds(text: str) -> float:
-    parts = text.replace(",", ".").split(":")
-    value = 0.0
-    for part in parts:
-        value = value * 60 + float(part)
-    return round(value, 3)
+@dataclass
+class _Prefix:
+    label: str
+    end: int  # where the text after the label starts, within the line
+    opener: bool  # on the first line of a cue or after a dialogue dash: a turn may start here
+    kind: str  # "strict" | "square" | "loose"
 
 
-def parse_cues(text: str, fmt: str) -> tuple[list[Cue], list[str]]:
-    """Blocks separated by blank lines → cues; NOTE/STYLE/REGION blocks are skipped."""
-    warnings: list[str] = []
-    cues: list[Cue] = []
-    blocks: list[list[tuple[str, int, int]]] = []
-    block: list[tuple[str, int, int]] = []
-    pos = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if raw.strip():
-            block.append((raw, pos, number))
-        elif block:
-            blocks.append(block)
-            block = []
-        pos += len(raw) + 1
-    if block:
-        blocks.append(block)
-    if fmt == "vtt":
-        if not blocks or not blocks[0][0][0].lstrip("\ufeff").startswith("WEBVTT"):
-            warnings.append("line 1: the file does not start with 'WEBVTT'; read it anyway")
-        else:
-            header = blocks.pop(0)
-            # Cue timings directly under the header (no blank line) belong to a cue.
-            rest = [i for i, (t, _, _) in enumerate(header) if "-->" in t]
-            if rest:
-                blocks.insert(0, header[rest[0] - (1 if rest[0] > 1 else 0) :])
-    for block in blocks:
-        first = block[0][0].strip()
-        if fmt == "vtt" and re.match(r"^(NOTE|STYLE|REGION)(\s|$)", first):
+def _find_prefix(line: str, opener: bool) -> _Prefix | None:
+    for kind, pattern in (("strict", _PREFIX), ("square", _SQUARE), ("loose", _LOOSE)):
+        match = pattern.match(line)
+        if not match:
             continue
-        timing_at = next(
-            (i for i, (t, _, _) in enumerate(block[:3]) if _TIMING_LIKE.search(t)), None
-        )
-        if timing_at is None:
-            line = block[0][2]
-            if fmt == "srt" and len(block) == 1 and first.isdigit():
-                continue  # a stray cue number
-            warnings.append(
-                f"line {line}: text without a cue timing line; kept it, without timestamps, as "
-                "part of the previous speaker's turn"
-            )
-            cue = Cue(len(cues) + 1, line, None, None, list(block))
-            cues.append(cue)
+        label = match.group("label").strip()
+        if is_speech(tidy(_TAG.sub(" ", match.group("lead")))):
+            continue  # "[Tom] [laughs] …": the brackets before the label are no event
+        if kind == "square" and not tidy(f"[{label}]"):
+            continue  # [laughs], [music]: an event, not a speaker
+        if kind == "loose" and not _loose_name(label):
             continue
-        timing_line, _, line_no = block[timing_at]
-        match = _TIMING.match(timing_line)
-        start = end = None
-        if match:
-            start, end = _seconds(match.group("start")), _seconds(match.group("end"))
-            if end < start:
-                warnings.append(
-                    f"line {line_no}: cue ends before it starts ({timing_line.strip()})"
-                )
-        else:
-            warnings.append(
-                f"line {line_no}: cannot read the cue timing '{timing_line.strip()}' "
-                "(expected HH:MM:SS.mmm --> HH:MM:SS.mmm); kept the text without timestamps"
-            )
-        cues.append(Cue(len(cues) + 1, line_no, start, end, block[timing_at + 1 :]))
-    if not any(c.lines for c in cues):
-        raise InputError(
-            f"no {fmt.upper()} cues with text were found",
-            fix="check that the file is a complete subtitle export (cues are separated by "
-            "blank lines and each has a 'start --> end' timing line)",
-        )
-    return cues, warnings
+        return _Prefix(label, match.end(), opener or bool(match.group("dash")), kind)
+    return None
+
+
+def _loose_name(label: str) -> bool:
+    words = label.split()
+    return (
+        0 < len(words) <= 6
+        and any(ch.isalpha() for ch in label)
+        and not re.search(r"[?!;\"«»“”]|https?$", label)
+        and not _not_a_speaker(label)
+    )
+
+
+def _norm(label: str) -> str:
+    return speakers.normalise_label(label)
+
+
+def _not_a_speaker(label: str) -> bool:
+    """``Note:``, ``Цена:``, ``FİYAT:``: a word that opens a line without naming anyone."""
+    return _norm(label).replace("\u0307", "") in _NOT_SPEAKERS
+
+
+def _style_fits(label: str, established: list[str]) -> bool:
+    """A one-off label written like the recurring ones: ``DENİZ`` among ``AYŞE``, ``MEHMET``."""
+    letters = [ch for ch in label if ch.isalpha()]
+    words = label.split()
+    if len(letters) < 2 or _not_a_speaker(label) or len(words) > 3:
+        return False
+    if all(not ch.islower() for lab in established for ch in lab if ch.isalpha()):
+        return all(ch.isupper() for ch in letters)
+    return all(w[:1].isupper() for w in words if w[:1].isalpha())
+
+
+class _Speakers:
+    """Which prefixes in the cues name a speaker."""
+
+    def __init__(self, cues: list[Cue], known: tuple[str, ...]) -> None:
+        self.found: dict[tuple[int, int], _Prefix] = {}
+        for cue in cues:
+            for index, (line, _, _) in enumerate(cue.lines):
+                if not _VOICE.search(line):
+                    prefix = _find_prefix(line, opener=index == 0)
+                    if prefix:
+                        self.found[(cue.number, index)] = prefix
+        with_text = [c for c in cues if c.lines]
+        openers = [p for (_, i), p in self.found.items() if i == 0 and not _not_a_speaker(p.label)]
+        # Zoom names the speaker on every cue: a name seen once is a speaker there (see ``at``).
+        # Where most cues open with a name, one that recurs is a speaker however it is
+        # written ("ivan - sales", "iPhone de Ana").
+        share = len(openers) / max(len(with_text), 1)
+        self.zoom = share >= 0.95
+        strict = [p.label for p in self.found.values() if p.kind != "loose"]
+        self.accepted = labels.accept_labels(strict, known)
+        if share >= 0.5:
+            counts = Counter(_norm(p.label) for p in openers)
+            self.accepted |= {norm for norm, n in counts.items() if n >= 2}
+        self.established = [p.label for p in self.found.values() if _norm(p.label) in self.accepted]
+        self.letters = speakers.letter_roles(strict)
+
+    def at(self, cue: Cue, index: int, before: str) -> _Prefix | None:
+        """The speaker prefix of a cue line, given the text that came before it."""
+        prefix = self.found.get((cue.number, index))
+        if prefix is None:
+            return None
+        if _norm(prefix.label) in self.accepted:
+            return prefix
+        if not prefix.opener or prefix.kind == "loose" or _not_a_speaker(prefix.label):
+            return None
+        if self.zoom and index == 0:
+            return prefix
+        # Elsewhere a name seen once opens a turn only where a sentence ended ("[Door slams]"
+        # and "Price: 40 $" mid-sentence are no speakers), written like the file's speakers.
+        if (
+            prefix.kind == "strict"
+            and self.established
+            and (not before.strip() or _SENTENCE_END.search(before))
+            and _style_fits(prefix.label, self.established)
+        ):
+            return prefix
+        return None
+
+    def role_hint(self, label: str) -> speakers.Role | None:
+        return speakers.role_from_label(label) or self.letters.get(_norm(label))
 
 
 def _line_pieces(text: str, offset: int, cue: Cue, joiner: str, line_no: int) -> list[Piece]:
@@ -132,7 +169,7 @@ def _line_pieces(text: str, offset: int, cue: Cue, joiner: str, line_no: int) ->
         chunk = text[pos:end]
         if chunk.strip():
             lead = len(chunk) - len(chunk.lstrip())
-            clean = html.unescape(chunk.strip())
+            clean = html.unescape(chunk.strip()).replace("\xa0", " ")
             start = offset + pos + lead
             pieces.append(
                 Piece(
@@ -153,53 +190,41 @@ def _line_pieces(text: str, offset: int, cue: Cue, joiner: str, line_no: int) ->
     return pieces
 
 
+def _segments(
+    line: str, cue: Cue, index: int, found: _Speakers, before: str
+) -> list[tuple[int, int, str | None]]:
+    """``(start, end, new label)`` spans of a cue line: voice tags or a speaker prefix."""
+    voice = list(_VOICE.finditer(line))
+    if voice:
+        segments: list[tuple[int, int, str | None]] = []
+        if line[: voice[0].start()].strip():
+            segments.append((0, voice[0].start(), None))
+        for i, v in enumerate(voice):
+            stop = voice[i + 1].start() if i + 1 < len(voice) else len(line)
+            name = html.unescape(v.group("name") or "").replace("\xa0", " ").strip()
+            segments.append((v.end(), stop, name or None))
+        return segments
+    prefix = found.at(cue, index, before)
+    if prefix:
+        return [(prefix.end, len(line), prefix.label)]
+    return [(0, len(line), None)]
+
+
 def parse_subtitles(text: str, fmt: str, known_speakers: tuple[str, ...] = ()) -> ParsedSubtitles:
-    cues, warnings = parse_cues(text, fmt)
-    candidates: list[str] = []
-    prefixed_cues = 0
-    for cue in cues:
-        for index, (line, _, _) in enumerate(cue.lines):
-            if _VOICE.search(line):
-                continue
-            match = _PREFIX.match(_TAG.sub("", line).strip()) or _SQUARE_PREFIX.match(line.strip())
-            if match:
-                candidates.append(match.group("label"))
-                prefixed_cues += index == 0
-    # Zoom-style files prefix (nearly) every cue: then every prefix is a speaker, even one-off.
-    always = candidates if prefixed_cues >= 0.5 * len(cues) else []
-    accepted = labels.accept_labels(candidates, known_speakers, always=always)
-    letters = speakers.letter_roles(candidates)
+    """Turns of a WebVTT (``fmt="vtt"``) or SRT (``"srt"``) transcript."""
+    parsed = parse_cues(text, fmt)
+    found = _Speakers(parsed.cues, known_speakers)
     turns: list[Turn] = []
     speaker: str | None = None
     label: str | None = None
-    for cue in cues:
-        for line, offset, line_no in cue.lines:
-            joiner = " "
-            voice = list(_VOICE.finditer(line))
-            segments: list[tuple[int, int, str | None]] = []  # (start, end, new label) in line
-            if voice:
-                if voice[0].start() > 0 and line[: voice[0].start()].strip():
-                    segments.append((0, voice[0].start(), None))
-                for i, v in enumerate(voice):
-                    stop = voice[i + 1].start() if i + 1 < len(voice) else len(line)
-                    segments.append((v.end(), stop, (v.group("name") or "").strip() or None))
-            else:
-                bare = line.strip()
-                lead = len(line) - len(line.lstrip())
-                match = _PREFIX.match(bare) or _SQUARE_PREFIX.match(bare)
-                if (
-                    match
-                    and not _TAG.match(bare)
-                    and speakers.normalise_label(match.group("label")) in accepted
-                ):
-                    segments.append((lead + match.start("text"), len(line), match.group("label")))
-                else:
-                    segments.append((0, len(line), None))
-            for start, stop, new_label in segments:
+    for cue in parsed.cues:
+        for index, (line, offset, line_no) in enumerate(cue.lines):
+            before = " ".join(p.text for p in turns[-1].pieces[-1:]) if turns else ""
+            for start, stop, new_label in _segments(line, cue, index, found, before):
                 if new_label is not None:
                     label = new_label
                     speaker = speakers.speaker_name(new_label)
-                pieces = _line_pieces(line[start:stop], offset + start, cue, joiner, line_no)
+                pieces = _line_pieces(line[start:stop], offset + start, cue, " ", line_no)
                 if not pieces:
                     continue
                 if (
@@ -207,17 +232,7 @@ def parse_subtitles(text: str, fmt: str, known_speakers: tuple[str, ...] = ()) -
                     or new_label is not None
                     or turns[-1].speaker != (speaker or "unknown")
                 ):
-                    turns.append(
-                        Turn(
-                            speaker=speaker or "unknown",
-                            label=label,
-                            role_hint=(
-                                speakers.role_from_label(label)
-                                or letters.get(speakers.normalise_label(label))
-                            )
-                            if label
-                            else None,
-                        )
-                    )
+                    hint = found.role_hint(label) if label else None
+                    turns.append(Turn(speaker=speaker or "unknown", label=label, role_hint=hint))
                 turns[-1].pieces.extend(pieces)
-    return ParsedSubtitles(turns=turns, warnings=warnings)
+    return ParsedSubtitles(turns, parsed.warnings, parsed.left_out, parsed.markup)

@@ -142,7 +142,9 @@ def read_rows(
     if fmt == "jsonl":
         return _read_jsonl(path, encoding)
     if fmt == "xlsx":
-        return _read_xlsx(path, sheet)
+        from nlp_jtbd.ingest.readers.xlsx import read_xlsx
+
+        return TableRows(*read_xlsx(path, sheet))
     raise ValueError(fmt)
 
 
@@ -329,48 +331,6 @@ def _json_line(line: str, number: int, warnings: list[str]) -> dict[str, object]
         k: (json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
         for k, v in obj.items()
     }
-
-
-def _read_xlsx(path: Path, sheet: str | None) -> TableRows:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(
-            f"not a readable Excel workbook ({exc.__class__.__name__})",
-            fix="open it in Excel or LibreOffice and save it again as .xlsx",
-        ) from exc
-    if sheet and sheet not in book.sheetnames:
-        raise InputError(
-            f"no sheet named '{sheet}'", fix=f"sheets are: {', '.join(book.sheetnames)}"
-        )
-    ws = book[sheet] if sheet else book.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header: list[str] = []
-    header_row = 0
-    for header_row, values in enumerate(it, start=1):  # noqa: B007
-        if values and any(v is not None and str(v).strip() for v in values):
-            header = [
-                str(v).strip() if v is not None else f"column_{i + 1}" for i, v in enumerate(values)
-            ]
-            break
-    if not header:
-        book.close()
-        raise InputError("the sheet is empty", fix="put a header row and one review per row")
-
-    def rows() -> Iterator[tuple[int, dict[str, object]]]:
-        for number, values in enumerate(it, start=header_row + 1):
-            if values and any(v is not None and str(v).strip() for v in values):
-                yield (
-                    number,
-                    dict(zip(header, [*values, *[None] * len(header)][: len(header)], strict=True)),
-                )
-        book.close()
-
-    return TableRows(header, rows(), [])
 
 
 def as_text(value: object) -> str:
