@@ -39,11 +39,7 @@ def docx_text(data: bytes) -> tuple[str, dict[str, str]]:
     try:
         return _read(data)
     except etree.XMLSyntaxError as exc:
-        raise InputError(
-            f"not a readable Word document: '{main}' is not well-formed XML ({exc.msg})",
-            where=f"'{main}', line {exc.lineno}" if exc.lineno else None,
-            fix=_FIX,
-        ) from exc
+        raise _malformed(main, exc) from exc
     except _DOCX_ERRORS as exc:
         raise InputError(
             f"not a readable Word document (reading '{main}': {exc.__class__.__name__}: {exc})",
@@ -101,11 +97,16 @@ def _xml_part(archive: zipfile.ZipFile, name: str, names: set[str]) -> etree._El
     try:
         return etree.fromstring(archive.read(name), parser)
     except etree.XMLSyntaxError as exc:
-        raise InputError(
-            f"not a readable Word document: '{name}' is not well-formed XML ({exc.msg})",
-            where=f"'{name}', line {exc.lineno}" if exc.lineno else None,
-            fix=_FIX,
-        ) from exc
+        raise _malformed(name, exc) from exc
+
+
+def _malformed(part: str, exc: etree.XMLSyntaxError) -> InputError:
+    """The error for a part of the document that is not well-formed XML."""
+    return InputError(
+        f"not a readable Word document: '{part}' is not well-formed XML ({exc.msg})",
+        where=f"'{part}', line {exc.lineno}" if exc.lineno else None,
+        fix=_FIX,
+    )
 
 
 def _read(data: bytes) -> tuple[str, dict[str, str]]:

@@ -2,7 +2,8 @@
 
 Speaker lines: ``Name: text``, Rev ``Name (00:01:23):`` / ``Name (01:23):`` (text on the same
 or the next lines), Descript ``Name: [00:01:23] text``, ``[00:01:02] Name: text``, Markdown
-``**Name:** text``, Otter ``Name  0:03`` header lines and bold-only lines (``**Anna**``).
+``**Name:** text``, Otter ``Name  0:03`` header lines, bold-only lines (``**Anna**``) and
+rows of a transcript pasted as a Markdown table (``| 00:00:04 | Host | text |``).
 Structure: headings, rules, time markers (``00:15:00`` alone on a line, as Google Meet writes
 them), block quotes, and the tools' own header and footer lines (``Transcribed by
 https://otter.ai``, ``Meeting ended after 00:42:18``).
@@ -68,6 +69,13 @@ TIME_LINE = re.compile(
     rf"(?:{_ts('ts')}|(?P<cue>{TIMECODE})[ \t]*-->[ \t]*{TIMECODE}(?:[ \t]+\w+:\S+)*)"
     rf"{_BOLD}?[ \t]*$"
 )
+# A transcript pasted as a Markdown table: ``| 00:00:04 | Host | text |`` or ``| Host | text |``
+# (the speaker cell is at most five words; the header row and ``|---|`` are structure).
+TABLE_ROW = re.compile(
+    rf"^[ \t]*\|[ \t]*(?:{_ts('ts')}[ \t]*\|[ \t]*)?"
+    r"(?P<label>[^|\n]{1,60}?)[ \t]*\|[ \t]*(?P<text>[^|\n]*?)[ \t]*\|?[ \t]*$"
+)
+TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$")
 LEADING_TS = re.compile(rf"^[ \t]*{_ts('ts', bare='(?!)')}[ \t]*")
 HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
 RULE = re.compile(r"^[ \t]*([-*_=])(?:[ \t]*\1){2,}[ \t]*$")
@@ -119,7 +127,10 @@ def classify(text: str, body: int) -> list[Line]:
     pos = body
     number = text.count("\n", 0, body) + 1
     for raw in text[body:].split("\n"):
-        lines.append(classify_line(raw, number, pos))
+        line = classify_line(raw, number, pos)
+        if line.kind == "rule" and TABLE_RULE.match(raw) and lines and lines[-1].kind != "blank":
+            lines[-1].kind, lines[-1].label = "heading", None  # a table's header row
+        lines.append(line)
         pos += len(raw) + 1
         number += 1
     return lines
@@ -129,8 +140,15 @@ def classify_line(raw: str, number: int, start: int) -> Line:
     line = Line(number=number, start=start, text=raw, kind="text")
     if not raw.strip():
         line.kind = "blank"
-    elif RULE.match(raw):
+    elif RULE.match(raw) or TABLE_RULE.match(raw):
         line.kind = "rule"
+    elif raw.lstrip().startswith("|") and (match := TABLE_ROW.match(raw)):
+        line.kind = "label"
+        line.label = match.group("label").strip().strip("*_")
+        line.body_start = match.start("text")
+        line.text = raw[: match.end("text")]  # the closing ``|`` is not speech
+        line.ts = _time(match, "ts")
+        line.end_ts = end_time(match, "ts")
     elif match := TIME_LINE.match(raw):
         line.kind = "time"
         line.ts = parse_timecode(match.group("cue")) if match.group("cue") else _time(match, "ts")
