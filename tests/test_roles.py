@@ -338,3 +338,52 @@ def test_coverage_shows_text_that_went_into_no_turn(write, cli, tmp_path: Path) 
     report = json.loads(stdout)
     assert {Path(c["path"]).name for c in report["coverage"]} == {"good.txt", "lossy.txt"}
     assert all(0.0 <= c["share"] <= 1.0 for c in report["coverage"])
+
+
+WRITE_UP = """# Live switch interview: buying a mattress
+
+**Interviewer:** Bob Moesta, Chris Spiek
+
+**Bob:** So when did you first think about a new mattress?
+
+**Customer:** It was when my back started hurting every morning. That was around January.
+
+**Chris:** What did you do first?
+
+**Customer:** I went to a store, lay on twenty mattresses, and left with nothing.
+
+**Bob:** What finally made you buy?
+
+**Customer:** My sister slept on the couch. I was embarrassed. I ordered one online that night.
+
+**Chris:** Were you worried about anything?
+
+**Customer:** Returning it. How do you even send back a mattress?
+"""
+
+
+def test_two_interviewers_who_ask_beside_a_labelled_respondent_are_interviewers(write) -> None:
+    """The customer is a respondent by her label; Bob and Chris, who ask every question, are
+    interviewers by what they do, even without being named anywhere."""
+    text = WRITE_UP.replace("**Interviewer:** Bob Moesta, Chris Spiek\n", "")
+    frame, ingestor = ingest(write("switch.md", text))
+    assert _roles(frame) == {"Bob": "interviewer", "Customer": "respondent", "Chris": "interviewer"}
+    assert _sources(ingestor) == {"Bob": "questions", "Customer": "label", "Chris": "questions"}
+
+
+def test_interviewers_listed_by_full_name_match_their_first_name_labels(write) -> None:
+    frame, ingestor = ingest(write("switch.md", WRITE_UP))
+    assert _roles(frame) == {"Bob": "interviewer", "Customer": "respondent", "Chris": "interviewer"}
+    assert _sources(ingestor)["Bob"] == _sources(ingestor)["Chris"] == "metadata"
+
+
+def test_a_first_name_shared_by_two_listed_people_decides_nobody() -> None:
+    turns_ = [
+        Turn(speaker=name, pieces=[Piece(text, 0, len(text), "line 1")], label=name)
+        for name, text in [("Bob", "I run a bakery and we switched tills last year."),
+                           ("Ann", "What made you switch?"), ("Bob", "The old till broke.")]
+    ]  # fmt: skip
+    roles = decide_roles(
+        turns_, metadata_interviewers=["Bob Moesta"], metadata_respondents=["Bob Smith"]
+    )
+    assert roles["Bob"].source != "metadata"

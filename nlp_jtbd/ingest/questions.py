@@ -158,7 +158,7 @@ def infer_roles(
         return roles, sources
     askers = {s for s, r in known.items() if r == "interviewer"}
     if not askers:
-        best = _best_asker(open_, stats)
+        best = _best_asker(open_, stats, speakers)
         if best is None:
             for s in open_:
                 decide(s, "unknown", "default")
@@ -196,12 +196,15 @@ def _other(speakers: Iterable[str], one: str) -> str:
     return next(s for s in speakers if s != one)
 
 
-def _best_asker(candidates: list[str], stats: dict[str, Conduct]) -> str | None:
-    """The speaker who clearly asks more than the one who speaks the most among the others
-    (the likely respondent; a co-host who also asks does not make the host unclear)."""
+def _best_asker(
+    candidates: list[str], stats: dict[str, Conduct], speakers: list[str]
+) -> str | None:
+    """The candidate who clearly asks more than the one who speaks the most among all the other
+    ``speakers`` (the likely respondent, also when a label already made them one; a co-host who
+    also asks does not make the host unclear)."""
     ranked = sorted(candidates, key=lambda s: stats[s].asking, reverse=True)
     best = stats[ranked[0]]
-    others = ranked[1:]
+    others = [s for s in speakers if s != ranked[0]]
     talker = stats[max(others, key=lambda s: stats[s].words)].asking if others else 0.0
     if best.asks >= 1 and best.ask_share >= 0.25 and best.asking - talker >= 0.2:
         return ranked[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -141,11 +142,7 @@ def decide_roles(
     named = [
         ("speakers_file", dict(table or {})),
         ("option", _names(interviewers, "interviewer") | _names(respondents, "respondent")),
-        (
-            "metadata",
-            _names(metadata_interviewers, "interviewer")
-            | _names(metadata_respondents, "respondent"),
-        ),
+        ("metadata", _metadata_names(metadata_interviewers, metadata_respondents)),
     ]
     letters = letter_roles(t.label or t.speaker for t in turns)
     choices: dict[str, RoleChoice] = {}
@@ -185,3 +182,16 @@ def assign_roles(
 
 def _names(names: Iterable[str], role: Role) -> dict[str, Role]:
     return {name_key(n): role for n in names if n and name_key(n)}
+
+
+def _metadata_names(interviewers: Iterable[str], respondents: Iterable[str]) -> dict[str, Role]:
+    """Names from the document's metadata, also by first name where that is unambiguous: a
+    write-up lists ``Interviewer: Bob Moesta`` and labels his turns ``Bob:``."""
+    full = _names(interviewers, "interviewer") | _names(respondents, "respondent")
+    firsts = Counter(name.split(" ")[0] for name in full)
+    extra = {
+        name.split(" ")[0]: role
+        for name, role in full.items()
+        if " " in name and firsts[name.split(" ")[0]] == 1
+    }
+    return extra | full
