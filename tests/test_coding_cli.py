@@ -77,6 +77,8 @@ def test_classify_codes_respondent_utterances_with_the_shipped_model(
         "score_2",
         "label_3",
         "score_3",
+        "unsure",
+        "coder",
     ]
     assert set(codes["label"]) <= {"trigger", "main_job", "big_job", "barrier", "subtask", "none"}
     assert (codes["confidence"] >= codes["score_2"]).all()

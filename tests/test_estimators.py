@@ -19,6 +19,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from nlp_jtbd.classify import UtteranceClassifier, cross_validate
+from nlp_jtbd.classify.design import UtteranceDesign
 from nlp_jtbd.classify.features import UtteranceFeaturizer
 from nlp_jtbd.classify.linear import CalibratedLinear
 from nlp_jtbd.codebook import CodedExamples, load_codebook, read_examples
@@ -45,9 +46,12 @@ def estimators() -> list[BaseEstimator]:
         UMAPReducer(n_neighbors=10, random_state=3),
         HDBSCANClusterer(min_cluster_size=5),
         CentroidAssigner(merge_threshold=0.9, max_clusters=8),
-        UtteranceClassifier("jtbd5", C=1.0, context_weight=0.5),
+        UtteranceClassifier(
+            "jtbd5", C=1.0, context_weight=0.5, ngram_weight=1.0, context_dropout=0.5
+        ),
         UtteranceFeaturizer("use", context_weight=0.5),
-        CalibratedLinear(C=0.5, calibration_folds=3),
+        UtteranceDesign(ngram_weight=1.0, min_df=3),
+        CalibratedLinear(C=0.5, calibration_folds=3, unsure_accuracy=0.7),
         ABCDXSegmenter(dict(WEIGHTS), n_clusters=4, growth_col="growth"),
     ]
 
@@ -258,6 +262,19 @@ def test_probabilities_of_texts_are_those_of_their_features(
     )
     with pytest.raises(UsageError, match="columns"):
         model.predict_proba(features=model.featurize(texts)[:, :10])
+
+
+def test_the_design_learns_from_its_training_rows_and_codes_each_row_alone(
+    classifier: tuple[UtteranceClassifier, dict], examples: CodedExamples
+) -> None:
+    model, _ = classifier
+    features = model.featurize(examples.texts, examples.contexts)
+    design = UtteranceDesign().fit(features[:40])
+    assert fitted_state(clone(design)) == []
+    batch = design.transform(features[40:]).toarray()
+    alone = np.vstack([design.transform(features[i : i + 1]).toarray() for i in (40, 41)])
+    np.testing.assert_allclose(batch[:2], alone, rtol=1e-6, atol=1e-7)
+    assert model.design_.n_features_in_ == features.shape[1]
 
 
 def test_cross_validation_is_a_fresh_classifier_per_fold_on_the_shared_features(

@@ -10,7 +10,12 @@ _ASSIGNMENT_COLUMNS = {
     "confidence": "cluster_confidence",
     "is_outlier": "is_outlier",
 }
-_PREDICTION_COLUMNS = {"label": "category", "confidence": "category_confidence"}
+_PREDICTION_COLUMNS = {
+    "label": "category",
+    "confidence": "category_confidence",
+    "unsure": "category_unsure",
+    "coder": "category_coder",
+}
 
 
 def label_utterances(
@@ -21,7 +26,8 @@ def label_utterances(
 ) -> pd.DataFrame:
     """``utterances`` (in their order) plus ``cluster_id``, ``cluster_confidence``,
     ``is_outlier`` and ``cluster_label`` from discovery and ``category``,
-    ``category_confidence`` from coding; utterances a stage did not cover get NaN."""
+    ``category_confidence`` (with ``category_unsure`` and ``category_coder`` where the codes
+    have them) from coding; utterances a stage did not cover get NaN."""
     frame = utterances.astype({"utterance_id": str})
     if assignments is not None:
         part = _part(assignments, _ASSIGNMENT_COLUMNS)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from nlp_jtbd.classify.model import UtteranceClassifier
+    from nlp_jtbd.classify.model import Coding, UtteranceClassifier
 
 
 def top_order(probs: np.ndarray, top: int = 3) -> np.ndarray:
@@ -29,10 +29,23 @@ def top_labels(
     ]
 
 
+def coder_names(rule: np.ndarray) -> np.ndarray:
+    """Who decided each row: ``model``, or ``rule:<name>`` for a codebook rule."""
+    rule = np.asarray(rule, dtype=object)
+    return np.where(rule == "", "model", "rule:" + rule.astype(str)).astype(object)
+
+
 def predictions_frame(
-    utterance_ids: Iterable[str], probs: np.ndarray, classes: Sequence[str], top: int = 3
+    utterance_ids: Iterable[str],
+    probs: np.ndarray,
+    classes: Sequence[str],
+    top: int = 3,
+    *,
+    coding: Coding | None = None,
 ) -> pd.DataFrame:
-    """``utterance_id, label, confidence, label_2, score_2, label_3, score_3``."""
+    """``utterance_id, label, confidence, label_2, score_2, label_3, score_3``; with
+    ``coding`` also ``unsure`` (the model's confidence is below its cross-validated threshold)
+    and ``coder`` (``model`` or ``rule:<name>``, see :mod:`nlp_jtbd.classify.rules`)."""
     order = top_order(probs, top)
     names = np.asarray(classes, dtype=object)
     frame = pd.DataFrame({"utterance_id": list(utterance_ids)})
@@ -41,6 +54,9 @@ def predictions_frame(
         score = "confidence" if rank == 0 else f"score_{rank + 1}"
         frame[label] = names[order[:, rank]]
         frame[score] = np.take_along_axis(probs, order[:, rank : rank + 1], axis=1)[:, 0].round(4)
+    if coding is not None:
+        frame["unsure"] = np.asarray(coding.unsure, dtype=bool)
+        frame["coder"] = coder_names(coding.rule)
     return frame
 
 
@@ -52,14 +68,15 @@ def code_utterances(
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Code the evidence among ``utterances`` (interviewer questions are their answers'
-    context, and coded only with ``include_interviewer``): :func:`predictions_frame`."""
+    context, and coded only with ``include_interviewer``): :func:`predictions_frame` with
+    ``unsure`` and ``coder``."""
     from nlp_jtbd.classify.context import interview_context
     from nlp_jtbd.discover.outputs import select_evidence
 
     table = utterances.copy()
     table["context"] = interview_context(table)
     table = select_evidence(table, include_interviewer)
-    probs = classifier.predict_proba(
-        table["text"].tolist(), table["context"].tolist(), progress=progress
+    coding = classifier.decide(table["text"].tolist(), table["context"].tolist(), progress=progress)
+    return predictions_frame(
+        table["utterance_id"], coding.probs, classifier.classes_, coding=coding
     )
-    return predictions_frame(table["utterance_id"], probs, classifier.classes_)

@@ -1,5 +1,10 @@
 """Saving and loading classifiers: ``model.json`` (the model card's data), ``weights.npz``
-(plain arrays, no pickle) and a readable ``MODEL_CARD.md``."""
+(plain arrays, no pickle) and a readable ``MODEL_CARD.md``.
+
+Format 2 (this version) adds the design state (per-language means, n-gram columns and IDF), the
+unsure threshold and the rule settings. Format 1 models (embeddings only) still load: they
+code as they did, with no centring, n-grams or rules.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +16,17 @@ from pathlib import Path
 import numpy as np
 
 from nlp_jtbd import __version__
+from nlp_jtbd.classify.design import UtteranceDesign
+from nlp_jtbd.classify.features import Layout
 from nlp_jtbd.classify.linear import CalibratedLinear
 from nlp_jtbd.classify.model import UtteranceClassifier
+from nlp_jtbd.classify.ngrams import SCRIPT_GROUPS
 from nlp_jtbd.codebook import Codebook, CodedExamples, load_codebook
 from nlp_jtbd.embed.distributed import embedder_for
 from nlp_jtbd.errors import UsageError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
 MODELS = Path(__file__).resolve().parents[2] / "models"
 DEFAULT_MODEL_NAME = "jtbd5"
 
@@ -53,7 +62,9 @@ def save_classifier(
     classifier._check_fitted()
     path = Path(directory)
     path.mkdir(parents=True, exist_ok=True)
-    np.savez(path / "weights.npz", **classifier.linear_.get_state())
+    state = classifier.linear_.get_state()
+    state.update({f"design_{k}": v for k, v in classifier.design_.get_state().items()})
+    np.savez_compressed(path / "weights.npz", **state)
     card = {
         "format_version": FORMAT_VERSION,
         "nlp_jtbd_version": __version__,
@@ -64,9 +75,18 @@ def save_classifier(
         "params": {
             "context_weight": classifier.context_weight,
             "C": classifier.C,
+            "ngram_weight": classifier.ngram_weight,
+            "ngram_min_df": classifier.design_.min_df,
+            "ngram_columns": len(classifier.design_.ngram_columns_),
+            "context_dropout": classifier.context_dropout,
+            "fragment_words": classifier.fragment_words,
+            "fallback_label": classifier.fallback_label_,
+            "unsure_accuracy": classifier.unsure_accuracy,
+            "unsure_below": classifier.linear_.unsure_below_,
             "codebook_examples": classifier.codebook_examples_used_,
             "random_state": classifier.random_state,
             "temperature": classifier.linear_.temperature_,
+            "n_features": classifier.design_.n_features_in_,
         },
         "training": training,
         "metrics": metrics or {},
@@ -104,10 +124,10 @@ def load_classifier(
     (with ``scheduler``, embedding runs on that Dask cluster)."""
     path = resolve_model_path(model)
     card = json.loads((path / "model.json").read_text("utf-8"))
-    if card.get("format_version") != FORMAT_VERSION:
+    if card.get("format_version") not in READABLE_FORMATS:
         raise UsageError(
             f"{path} is in model format {card.get('format_version')}; this nlp_jtbd reads "
-            f"format {FORMAT_VERSION}",
+            f"formats {', '.join(map(str, READABLE_FORMATS))}",
             fix="retrain it with `jtbd train`",
         )
     trained = f"{card['codebook']['id']}@{card['codebook']['version']}"
@@ -143,12 +163,19 @@ def load_classifier(
         card["embedding"]["model"],
         context_weight=params["context_weight"],
         C=params["C"],
+        ngram_weight=params.get("ngram_weight", 0.0),
+        context_dropout=params.get("context_dropout", 0.0),
+        fragment_words=params.get("fragment_words", 0),
+        unsure_accuracy=params.get("unsure_accuracy", 0.6),
         codebook_examples=params.get("codebook_examples", False),
         random_state=params["random_state"],
         cache_dir=cache_dir,
     )
-    with np.load(path / "weights.npz") as state:
-        classifier.linear_ = CalibratedLinear.from_state(dict(state))
+    with np.load(path / "weights.npz") as arrays:
+        state = dict(arrays)
+    classifier.linear_ = CalibratedLinear.from_state(state)
+    classifier.design_ = _design(state, params, classifier.linear_.coef_.shape[1])
+    classifier.fallback_label_ = params.get("fallback_label")
     classifier.codebook_ = book
     classifier.classes_ = list(card["classes"])
     classifier.embedder_key_ = embedder.key
@@ -156,6 +183,18 @@ def load_classifier(
     classifier.card_ = card
     classifier.path_ = path
     return classifier
+
+
+def _design(state: dict[str, np.ndarray], params: dict, coef_columns: int) -> UtteranceDesign:
+    """The saved design; for a format 1 model (embeddings only) one that passes them through
+    uncentred, so it codes as it did."""
+    design = {k.removeprefix("design_"): v for k, v in state.items() if k.startswith("design_")}
+    if design:
+        return UtteranceDesign.from_state(design, params["ngram_weight"], params["n_features"])
+    dim = coef_columns // 2
+    zeros = np.zeros((len(SCRIPT_GROUPS), dim), dtype=np.float32)
+    empty = {"text_means": zeros, "context_means": zeros, "ngram_columns": [], "idf": []}
+    return UtteranceDesign.from_state(empty, 0.0, Layout(dim).columns)
 
 
 def _metric_rows(metrics: dict[str, object]) -> list[str]:
@@ -166,6 +205,37 @@ def _metric_rows(metrics: dict[str, object]) -> list[str]:
                 f"| {name} | {report['n']} | {report['macro_f1']:.3f} | "
                 f"{report['accuracy']:.3f} | {report['kappa']:.3f} |"
             )
+    return lines
+
+
+def _design_lines(params: dict) -> list[str]:
+    """The model card's lines on centring, n-grams, context dropout, rules and ``unsure``."""
+    if "ngram_weight" not in params:
+        return []
+    lines = [
+        "- Embeddings centred per language (en / ru / tr by script) on the training set's means"
+    ]
+    if params["ngram_weight"]:
+        lines.append(
+            f"- Character 2-5-grams: TF-IDF over {params['ngram_columns']:,} n-grams seen in at "
+            f"least {params['ngram_min_df']} training texts, block weight {params['ngram_weight']}"
+        )
+    if params["context_dropout"]:
+        lines.append(
+            f"- Context dropout: {params['context_dropout']:.0%} of the training rows with "
+            "context are added again with the context blanked"
+        )
+    if params["fragment_words"] and params.get("fallback_label"):
+        lines.append(
+            f"- Rule (coding guide §7 rule 5): utterances of at most {params['fragment_words']} "
+            f"words (fillers not counted) are `{params['fallback_label']}` (`coder` "
+            "`rule:fragment` in predictions)"
+        )
+    lines.append(
+        f"- `unsure` when the confidence is below {params['unsure_below']:.3f}: where the "
+        f"cross-validated predictions on the training data are right less than "
+        f"{params['unsure_accuracy']:.0%} of the time (isotonic fit)"
+    )
     return lines
 
 
@@ -180,6 +250,7 @@ def render_card(card: dict) -> str:
         f"- Embeddings: `{card['embedding']['model']}` (`{card['embedding']['key']}`), text and "
         f"interviewer context embedded separately (context weight "
         f"{card['params']['context_weight']})",
+        *_design_lines(card["params"]),
         f"- Classifier: multinomial logistic regression (C={card['params']['C']}, balanced "
         f"class weights), temperature-calibrated (T={card['params']['temperature']:.3f})"
         + (
@@ -193,6 +264,7 @@ def render_card(card: dict) -> str:
         f"`{training['data_sha256']}`",
         f"- Per label: {', '.join(f'{k} {v}' for k, v in training['per_label'].items())}",
         f"- Per language: {', '.join(f'{k} {v}' for k, v in training['per_language'].items())}",
+        *([f"- Retrain: `{training['command']}`"] if training.get("command") else []),
         "",
     ]
     metrics = card.get("metrics") or {}

@@ -27,8 +27,8 @@ class CodedSection:
         self.coded = frame
         self.counts = frame["label"].value_counts()
         self.n = max(int(self.counts.sum()), 1)
-        # the most confident first; ties keep the file's order
-        self.ranked = frame.sort_values("confidence", ascending=False, kind="stable")
+        # the most confident first (rule-decided codes last); ties keep the file's order
+        self.ranked = frame.sort_values("quote_rank", ascending=False, kind="stable")
 
     def count(self, name: str) -> int:
         return int(self.counts.get(name, 0))

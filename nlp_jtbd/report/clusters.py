@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from nlp_jtbd.analysis.evidence import label_utterances
-from nlp_jtbd.report.context import ReportContext
+from nlp_jtbd.report.context import ReportContext, quote_rank
 from nlp_jtbd.report.format import esc, fmt_num, missing
 from nlp_jtbd.report.labels import Labels, Quotes
 
@@ -40,7 +40,8 @@ def category_mixes(ctx: ReportContext, assign: pd.DataFrame) -> dict[int, str]:
     ).dropna(subset=["label"])
     coded["label"] = coded["label"].astype(str)
     counts = coded.groupby(["cluster_id", "label"]).size()
-    best = coded.sort_values("confidence", ascending=False, kind="stable")
+    coded["quote_rank"] = quote_rank(coded["confidence"], coded.get("category_coder"))
+    best = coded.sort_values("quote_rank", ascending=False, kind="stable")
     best = best.drop_duplicates(["cluster_id", "label"])
     return {
         int(cid): mix(ctx.categories, ctx.quotes, counts.loc[cid], group)

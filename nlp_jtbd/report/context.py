@@ -75,12 +75,23 @@ class ReportContext:
 
 
 def coded(codes: pd.DataFrame) -> pd.DataFrame:
-    """Coded utterances (predictions or forces), one row per id, ``confidence`` numeric."""
+    """Coded utterances (predictions or forces), one row per id, ``confidence`` numeric, and
+    ``quote_rank`` for choosing quotes (:func:`quote_rank`)."""
     frame = codes.drop_duplicates("utterance_id").copy()
     if "confidence" not in frame:
         frame["confidence"] = np.nan
     frame["confidence"] = pd.to_numeric(frame["confidence"], errors="coerce")
+    frame["quote_rank"] = quote_rank(frame["confidence"], frame.get("coder"))
     return frame
 
 
-__all__ = ["ReportContext", "coded"]
+def quote_rank(confidence: pd.Series, coder: pd.Series | None) -> pd.Series:
+    """How good a quote a code makes: the model's confidence; codes a rule decided (a bare
+    fragment coded ``none`` with certainty) come after every code the model made."""
+    if coder is None:
+        return confidence
+    by_rule = coder.fillna("").astype(str).str.startswith("rule:")
+    return confidence.where(~by_rule, -1.0)
+
+
+__all__ = ["ReportContext", "coded", "quote_rank"]
