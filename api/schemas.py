@@ -151,6 +151,10 @@ class Prediction(BaseModel):
     label: str
     confidence: float
     top: list[tuple[str, float]]
+    unsure: bool = Field(
+        False, description="Confidence below the model's threshold: review this code first."
+    )
+    coder: str = Field("model", description="Who decided the label: model, or rule:<name>.")
 
 
 class ClassifyResponse(BaseModel):

@@ -173,6 +173,10 @@ def test_classify_answers_in_input_order(client: TestClient) -> None:
     assert len(predictions) == 2
     assert predictions[0]["label"] == predictions[0]["top"][0][0]
     assert 0 < predictions[0]["confidence"] <= 1
+    # Who decided each code: the model, or the codebook's rule for a bare backchannel.
+    assert predictions[0]["coder"] == "model" and isinstance(predictions[0]["unsure"], bool)
+    assert (predictions[1]["label"], predictions[1]["coder"]) == ("none", "rule:fragment")
+    assert predictions[1]["unsure"] is False
     assert client.post("/v1/classify", json={"texts": []}, headers=headers).status_code == 422
 
 

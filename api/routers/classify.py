@@ -9,7 +9,7 @@ from api.deps import CallerDep, ClassifiersDep, SessionDep, SettingsDep, project
 from api.problems import Problem
 from api.schemas import ClassifyRequest, ClassifyResponse, Prediction
 from api.trained import is_stored_model
-from nlp_jtbd.classify.predict import top_labels
+from nlp_jtbd.classify.predict import coder_names, top_labels
 
 router = APIRouter(prefix="/v1", tags=["classify"])
 
@@ -38,9 +38,14 @@ def classify(
             raise Problem(404, "Not found", f"no model '{body.model}'")
         project_for(row.project_id, who, session)
     model = classifiers.get(body.model)
-    probs = model.predict_proba(body.texts, body.contexts)
+    coding = model.decide(body.texts, body.contexts)
     predictions = [
-        Prediction(label=top[0][0], confidence=top[0][1], top=top)
-        for top in top_labels(probs, model.classes_)
+        Prediction(label=top[0][0], confidence=top[0][1], top=top, unsure=bool(unsure), coder=coder)
+        for top, unsure, coder in zip(
+            top_labels(coding.probs, model.classes_),
+            coding.unsure,
+            coder_names(coding.rule),
+            strict=True,
+        )
     ]
     return ClassifyResponse(model=str(model.path_), predictions=predictions)

@@ -40,7 +40,9 @@ def category_mixes(ctx: ReportContext, assign: pd.DataFrame) -> dict[int, str]:
     ).dropna(subset=["label"])
     coded["label"] = coded["label"].astype(str)
     counts = coded.groupby(["cluster_id", "label"]).size()
-    coded["quote_rank"] = quote_rank(coded["confidence"], coded.get("category_coder"))
+    coded["quote_rank"] = quote_rank(
+        coded["confidence"], coded.get("category_coder"), coded.get("category_unsure")
+    )
     best = coded.sort_values("quote_rank", ascending=False, kind="stable")
     best = best.drop_duplicates(["cluster_id", "label"])
     return {

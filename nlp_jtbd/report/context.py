@@ -81,17 +81,24 @@ def coded(codes: pd.DataFrame) -> pd.DataFrame:
     if "confidence" not in frame:
         frame["confidence"] = np.nan
     frame["confidence"] = pd.to_numeric(frame["confidence"], errors="coerce")
-    frame["quote_rank"] = quote_rank(frame["confidence"], frame.get("coder"))
+    frame["quote_rank"] = quote_rank(frame["confidence"], frame.get("coder"), frame.get("unsure"))
     return frame
 
 
-def quote_rank(confidence: pd.Series, coder: pd.Series | None) -> pd.Series:
-    """How good a quote a code makes: the model's confidence; codes a rule decided (a bare
-    fragment coded ``none`` with certainty) come after every code the model made."""
-    if coder is None:
-        return confidence
-    by_rule = coder.fillna("").astype(str).str.startswith("rule:")
-    return confidence.where(~by_rule, -1.0)
+def quote_rank(
+    confidence: pd.Series, coder: pd.Series | None, unsure: pd.Series | None = None
+) -> pd.Series:
+    """How good a quote a code makes: the model's confidence; codes the model is unsure of come
+    after the sure ones, and codes a rule decided (a bare fragment coded ``none`` with
+    certainty) after every code the model made."""
+    rank = confidence.copy()
+    if unsure is not None:
+        doubtful = unsure.astype(str).str.lower().isin(("true", "1"))
+        rank = rank.where(~doubtful, rank - 1.0)
+    if coder is not None:
+        by_rule = coder.fillna("").astype(str).str.startswith("rule:")
+        rank = rank.where(~by_rule, -2.0)
+    return rank
 
 
 __all__ = ["ReportContext", "coded", "quote_rank"]
