@@ -1,5 +1,5 @@
 """``python -m nlp_jtbd.cli``."""
 
-from nlp_jtbd.cli.app import main
+from nlp_jtbd.cli.commands import main
 
 main()

@@ -14,14 +14,10 @@ from nlp_jtbd.errors import parameters_in
 ALIASES = {
     "interviewers": "--interviewer",
     "market_cols": "--market-col",
-    "held_out": "--eval",
     "n_clusters": "--clusters",
     "segments": "--clusters",
     "random_state": "--seed",
     "q_max": "--q",
-    "format": "--format",
-    "codebook": "--codebook",
-    "model_dir": "--model",
 }
 _known: dict[str, str] = {}
 
