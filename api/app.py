@@ -3,14 +3,17 @@ the classifier cache and the routers (their dependencies are in ``api.deps``).""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import problems
+from api import problems, spec
+from api.batching import ClassifyQueue
 from api.db import Database
+from api.guard import BodyGuard
 from api.jobs import JobRunner
 from api.routers import api_router
 from api.settings import Settings
@@ -41,8 +44,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.warmup:
             _warm_up(app)
+        # What is loaded now lives as long as the process: keep it out of the collector's
+        # full passes, so collecting an upload's garbage does not pause every request.
+        gc.freeze()
         app.state.jobs.recover()
         yield
+        app.state.classify_queue.shutdown()
         app.state.jobs.shutdown()
         app.state.db.engine.dispose()
 
@@ -51,11 +58,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Jobs-To-Be-Done evidence from customer interviews, reviews and forum posts.",
         lifespan=lifespan,
+        generate_unique_id_function=spec.operation_id,
     )
     app.state.settings = settings
     app.state.db = Database(settings.url())
-    app.state.jobs = JobRunner(app.state.db.sessions, settings.data_dir, settings.workers)
+    app.state.jobs = JobRunner(
+        app.state.db.sessions, settings.data_dir, settings.workers, settings.cache_max_vectors
+    )
     app.state.classifiers = ClassifierCache(app.state.db.sessions, settings.data_dir)
+    app.state.classify_queue = ClassifyQueue(
+        app.state.classifiers, settings.classify_queue, settings.classify_wait_s
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -63,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
+    app.add_middleware(BodyGuard, max_bytes=settings.max_request_bytes)
     problems.install(app)
     app.include_router(api_router)
+    spec.install(app)  # the OpenAPI document: problem+json errors, binary uploads
     return app

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from api.db import Analysis, ApiKey, Document, Project, Result, TrainedModel, Utterance, now
@@ -81,22 +81,50 @@ def add_document(
 
 
 def add_utterances(session: Session, document: Document, frame: pd.DataFrame) -> None:
-    """The ingested rows of ``document``; ``source_path`` is the upload's file name."""
+    """The ingested rows of ``document``; ``source_path`` is the upload's file name. One bulk
+    INSERT, not an ORM object per row: a 5 MB transcript has some 80,000 utterances."""
+    rows = []
     for row in records(frame):
         row["source_path"] = document.filename
-        session.add(
-            Utterance(
-                project_id=document.project_id,
-                document_id=document.id,
-                utterance_id=str(row["utterance_id"]),
-                text=str(row["text"]),
-                role=row.get("role"),
-                lang=row.get("lang"),
-                speaker=row.get("speaker"),
-                customer_id=None if row.get("customer_id") is None else str(row["customer_id"]),
-                row=row,
-            )
+        rows.append(
+            {
+                "project_id": document.project_id,
+                "document_id": document.id,
+                "utterance_id": str(row["utterance_id"]),
+                "text": str(row["text"]),
+                "role": row.get("role"),
+                "lang": row.get("lang"),
+                "speaker": row.get("speaker"),
+                "customer_id": None if row.get("customer_id") is None else str(row["customer_id"]),
+                "row": row,
+            }
         )
+    if rows:
+        session.execute(insert(Utterance), rows)
+
+
+def same_document(session: Session, project_id: str, kind: str, content: bytes) -> Document | None:
+    """A document of the project with exactly these bytes (an upload sent again)."""
+    query = select(Document).where(
+        Document.project_id == project_id, Document.kind == kind, Document.size == len(content)
+    )
+    return next(
+        (d for d in session.scalars(query.order_by(Document.position)) if d.content == content),
+        None,
+    )
+
+
+def clashing_utterance_ids(session: Session, project_id: str, ids: list[str]) -> list[str]:
+    """Which of ``ids`` the project's stored utterances already have (an analysis needs every
+    utterance id once)."""
+    found: list[str] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = select(Utterance.utterance_id).where(
+            Utterance.project_id == project_id, Utterance.utterance_id.in_(chunk)
+        )
+        found += session.scalars(query).all()
+    return found
 
 
 def get_document(session: Session, document_id: str) -> Document | None:
@@ -164,6 +192,61 @@ def list_utterances(
         and (where.cluster_id is None or by_cluster.get(u.utterance_id) == where.cluster_id)
     ]
     return len(rows), rows[offset : offset + limit]
+
+
+# -- deleting ---------------------------------------------------------------------------------
+def busy_jobs(session: Session, project_id: str) -> list[str]:
+    """The project's queued or running jobs."""
+    query = select(Analysis.id).where(
+        Analysis.project_id == project_id, Analysis.status.in_(("queued", "running"))
+    )
+    return list(session.scalars(query).all())
+
+
+def _delete_jobs(session: Session, job_ids: list[str]) -> None:
+    if job_ids:
+        session.execute(delete(Result).where(Result.analysis_id.in_(job_ids)))
+        session.execute(delete(Analysis).where(Analysis.id.in_(job_ids)))
+
+
+def delete_document(session: Session, document: Document) -> list[str]:
+    """Delete a document and what was derived from it: its utterances; for transcripts,
+    reviews and metrics the project's analyses (they read every document); for coded examples
+    the models trained on them. Returns the ids of the deleted models (committed)."""
+    project_id = document.project_id
+    models = list(
+        session.scalars(select(TrainedModel).where(TrainedModel.examples_id == document.id))
+    )
+    model_ids = [m.id for m in models]
+    jobs = [m.job_id for m in models]
+    session.execute(delete(TrainedModel).where(TrainedModel.id.in_(model_ids)))
+    if document.kind != "coded":
+        query = select(Analysis.id).where(
+            Analysis.project_id == project_id, Analysis.kind == "analysis"
+        )
+        jobs += session.scalars(query).all()
+    _delete_jobs(session, jobs)
+    session.execute(delete(Utterance).where(Utterance.document_id == document.id))
+    session.execute(delete(Document).where(Document.id == document.id))
+    session.commit()
+    return model_ids
+
+
+def delete_project(session: Session, project: Project) -> list[str]:
+    """Delete a project with its documents, utterances, analyses, results and models; returns
+    the ids of the deleted models (committed)."""
+    model_ids = list(
+        session.scalars(select(TrainedModel.id).where(TrainedModel.project_id == project.id))
+    )
+    session.execute(delete(TrainedModel).where(TrainedModel.project_id == project.id))
+    _delete_jobs(
+        session, list(session.scalars(select(Analysis.id).where(Analysis.project_id == project.id)))
+    )
+    session.execute(delete(Utterance).where(Utterance.project_id == project.id))
+    session.execute(delete(Document).where(Document.project_id == project.id))
+    session.execute(delete(Project).where(Project.id == project.id))
+    session.commit()
+    return model_ids
 
 
 # -- jobs -------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    TypeDecorator,
     create_engine,
     event,
 )
@@ -39,6 +40,24 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(TypeDecorator):
+    """A timestamp that reads back in UTC with its time zone, on every database (SQLite
+    stores none and returned naive datetimes)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -49,7 +68,7 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     all_projects: Mapped[bool] = mapped_column(Boolean, default=False)
     projects: Mapped[list] = mapped_column(JSON, default=list)
-    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class Project(Base):
@@ -57,7 +76,7 @@ class Project(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200))
     owner_key: Mapped[str] = mapped_column(String(32), index=True)
-    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class Document(Base):
@@ -73,7 +92,7 @@ class Document(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     # Per-document metadata (customer_id, interviewee, company, …) from an upload's manifest.
     meta: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class Utterance(Base):
@@ -102,8 +121,8 @@ class Analysis(Base):
     timings: Mapped[dict] = mapped_column(JSON, default=dict)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    finished: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class TrainedModel(Base):
@@ -118,7 +137,7 @@ class TrainedModel(Base):
     codebook: Mapped[str] = mapped_column(String(64))
     card: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     weights: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class Result(Base):

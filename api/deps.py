@@ -22,7 +22,7 @@ from api.trained import ClassifierCache
 bearer = HTTPBearer(auto_error=False, description="An API key from POST /v1/keys")
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     return request.app.state.db
 
 
@@ -30,15 +30,15 @@ def get_session(request: Request) -> Iterator[Session]:
     yield from request.app.state.db.session()
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_jobs(request: Request) -> JobRunner:
+async def get_jobs(request: Request) -> JobRunner:
     return request.app.state.jobs
 
 
-def get_classifiers(request: Request) -> ClassifierCache:
+async def get_classifiers(request: Request) -> ClassifierCache:
     return request.app.state.classifiers
 
 
@@ -62,7 +62,9 @@ def get_caller(
             "send 'Authorization: Bearer <key>'; keys come from POST /v1/keys",
         )
     token = credentials.credentials
-    if settings.admin_key and hmac.compare_digest(token, settings.admin_key):
+    if not token.isascii():  # keys are ASCII; compare_digest refuses other strings
+        raise Problem(401, "Unauthorized", "unknown API key", "ask your admin for a key")
+    if settings.admin_key and hmac.compare_digest(token.encode(), settings.admin_key.encode()):
         return Caller(None, True, True, frozenset())
     row = crud.api_key_by_hash(session, hash_key(token))
     if row is None:
@@ -86,10 +88,12 @@ def get_project(project_id: str, who: CallerDep, session: SessionDep) -> Project
 
 
 def get_job(analysis_id: str, who: CallerDep, session: SessionDep) -> Analysis:
+    """The analysis, if the caller may see its project: an unknown id and another team's get
+    the same 404, naming neither the project nor the owner."""
     job = crud.get_job(session, analysis_id)
-    if job is None:
+    project = None if job is None else crud.get_project(session, job.project_id)
+    if job is None or project is None or not who.can_see(project):
         raise Problem(404, "Not found", f"no analysis '{analysis_id}'")
-    project_for(job.project_id, who, session)  # 404 for another team's analysis
     return job
 
 

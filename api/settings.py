@@ -8,6 +8,19 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from pydantic import BaseModel, Field
 
+MAX_OFFSET = 2**31 - 1
+"""The largest page offset a listing takes (larger ones overflow the database's integers)."""
+
+# Numeric settings read from ``JTBD_<NAME>`` (see the README's HTTP API section).
+_NUMBERS: dict[str, type] = {
+    "max_text_chars": int,
+    "max_request_chars": int,
+    "max_request_mb": float,
+    "classify_queue": int,
+    "classify_wait_s": float,
+    "cache_max_vectors": int,
+}
+
 
 class Settings(BaseModel):
     """Everything the service can be configured with."""
@@ -17,6 +30,12 @@ class Settings(BaseModel):
     admin_key: str | None = None
     max_upload_mb: float = Field(default=50.0, gt=0)
     max_texts: int = Field(default=1000, gt=0)
+    max_text_chars: int = Field(default=10_000, gt=0)
+    max_request_chars: int = Field(default=1_000_000, gt=0)
+    max_request_mb: float = Field(default=200.0, gt=0)
+    classify_queue: int = Field(default=64, ge=1)
+    classify_wait_s: float = Field(default=3.0, gt=0)
+    cache_max_vectors: int = Field(default=500_000, ge=1000)
     cors_origins: list[str] = Field(default_factory=list)
     workers: int = Field(default=1, ge=1)
     warmup: bool = True
@@ -24,6 +43,10 @@ class Settings(BaseModel):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1e6)
+
+    @property
+    def max_request_bytes(self) -> int:
+        return int(self.max_request_mb * 1e6)
 
     def url(self) -> str:
         if self.database_url:
@@ -45,6 +68,9 @@ class Settings(BaseModel):
             values["max_upload_mb"] = float(env["JTBD_MAX_UPLOAD_MB"])
         if env.get("JTBD_MAX_TEXTS"):
             values["max_texts"] = int(env["JTBD_MAX_TEXTS"])
+        for name, kind in _NUMBERS.items():
+            if env.get(f"JTBD_{name.upper()}"):
+                values[name] = kind(env[f"JTBD_{name.upper()}"])
         if env.get("JTBD_CORS_ORIGINS"):
             values["cors_origins"] = [o.strip() for o in env["JTBD_CORS_ORIGINS"].split(",")]
         if env.get("JTBD_WORKERS"):

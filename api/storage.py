@@ -19,16 +19,26 @@ from nlp_jtbd.errors import JTBDError
 from nlp_jtbd.ingest import IngestOptions, Ingestor
 from nlp_jtbd.ingest.metadata import load_manifest
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^\w.-]+")  # \w: letters and digits of every script, and _
 MANIFEST = "manifest.csv"
 
 
+def _cut(text: str, max_bytes: int) -> str:
+    """``text`` cut to at most ``max_bytes`` of UTF-8, at a character boundary."""
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
+
+
 def safe_filename(name: str | None) -> str:
-    """A file name that cannot escape a folder or surprise a shell: ASCII, no separators."""
-    base = unicodedata.normalize("NFKD", (name or "upload").replace("\\", "/").split("/")[-1])
-    base = _UNSAFE.sub("_", base.encode("ascii", "ignore").decode()).strip("._") or "upload"
+    """A file name that cannot escape a folder or surprise a shell: the last path part,
+    letters and digits of any script, ``.``, ``-`` and ``_`` (anything else, spaces included,
+    becomes ``_``), lower case, its suffix kept, at most 170 bytes of UTF-8."""
+    base = unicodedata.normalize("NFKC", (name or "upload").replace("\\", "/").split("/")[-1])
+    base = _UNSAFE.sub("_", base).strip(".") or "upload"
     stem, dot, suffix = base.rpartition(".")
-    return (f"{stem[:100]}.{suffix[:10]}" if dot and stem else base[:110]).lower()
+    if dot and suffix.strip("_"):
+        stem = stem.strip("._") or "upload"
+        return f"{_cut(stem, 150)}.{_cut(suffix, 16)}".lower()
+    return _cut(base, 160).lower()
 
 
 async def read_limited(upload: UploadFile, limit: int) -> bytes:

@@ -8,11 +8,14 @@ import re
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import crud
+from api.problems import Problem
 from nlp_jtbd.errors import UsageError
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -23,7 +26,44 @@ def is_stored_model(name: str | None) -> bool:
     return bool(name) and bool(_ID.match(name))
 
 
-def train_job(sessions: sessionmaker, job_id: str) -> dict[str, float]:
+@lru_cache(maxsize=1)
+def shipped_models() -> tuple[str, ...]:
+    """The names of the models installed with nlp_jtbd (``models/<name>/model.json``)."""
+    from nlp_jtbd.classify.store import MODELS
+
+    return tuple(sorted(p.parent.name for p in MODELS.glob("*/model.json")))
+
+
+def project_cache(data_dir: Path, project_id: str) -> Path:
+    """The project's own embedding cache folder (no project can time another's texts)."""
+    return data_dir / "cache" / project_id
+
+
+def check_model(session: Session, name: str | None, may_use: Callable[[str], bool]) -> str:
+    """The model ``name`` names, by name (shipped) or id (trained in a project whose id
+    ``may_use`` accepts), never by path. An unknown id and one the caller may not use get the
+    same 404; a model still training gets 409."""
+    from nlp_jtbd.classify.store import DEFAULT_MODEL_NAME
+
+    if name is None:
+        return DEFAULT_MODEL_NAME
+    if name in shipped_models():
+        return name
+    row = crud.get_trained_model(session, name) if is_stored_model(name) else None
+    if row is None or not may_use(row.project_id):
+        raise Problem(
+            404,
+            "Not found",
+            f"no model '{name}'",
+            "name a shipped model (GET /v1/models) or the id of one trained in your project "
+            "(GET /v1/projects/{id}/models)",
+        )
+    if row.weights is None:
+        raise Problem(409, "Conflict", f"model '{name}' is still training", "wait for its job")
+    return name
+
+
+def train_job(sessions: sessionmaker, job_id: str, data_dir: Path) -> dict[str, float]:
     """Train the model recorded for ``job_id`` on its uploaded examples; store its card and
     weights. Returns the job's timings."""
     from nlp_jtbd.classify import UtteranceClassifier, save_classifier
@@ -35,6 +75,7 @@ def train_job(sessions: sessionmaker, job_id: str) -> dict[str, float]:
         row = crud.trained_model_of_job(session, job_id)
         examples = crud.get_document(session, row.examples_id)
         content, filename, codebook = examples.content, examples.filename, row.codebook
+        project_id = row.project_id
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="jtbd-train-") as folder:
         path = Path(folder) / ("examples" + Path(filename).suffix.lower())
@@ -46,7 +87,7 @@ def train_job(sessions: sessionmaker, job_id: str) -> dict[str, float]:
                 fix="upload the examples again to train on the installed codebook",
             )
         coded = read_examples(path, book)
-        classifier = UtteranceClassifier(book)
+        classifier = UtteranceClassifier(book, cache_dir=project_cache(data_dir, project_id))
         training = train_classifier(classifier, coded)
         out = save_classifier(
             classifier,
@@ -91,7 +132,9 @@ def scores(card: dict, kinds: tuple[str, ...]) -> dict[str, dict[str, float]]:
 
 
 class ClassifierCache:
-    """Trained classifiers by name (shipped) or id (trained here), loaded once, shared."""
+    """Trained classifiers by name (shipped) or id (trained here), loaded once, shared. They
+    embed without the on-disk cache: a cache shared by every caller would let one time
+    another's texts, and a text sent to classify is rarely sent again."""
 
     def __init__(self, sessions: sessionmaker, data_dir: Path) -> None:
         self.sessions = sessions
@@ -100,16 +143,39 @@ class ClassifierCache:
         self._lock = threading.Lock()
 
     def get(self, name: str | None):  # noqa: ANN201 - UtteranceClassifier, imported lazily
+        """The classifier a shipped ``name`` (None: the default) or a stored id names."""
         from nlp_jtbd.classify import load_classifier
+        from nlp_jtbd.classify.store import DEFAULT_MODEL_NAME, MODELS
 
+        name = name or DEFAULT_MODEL_NAME
         with self._lock:
             if name not in self._loaded:
-                source: str | Path | None = name
                 if is_stored_model(name):
                     with self.sessions() as session:
                         source = materialise(session, name, self.data_dir)
-                self._loaded[name] = load_classifier(source)
+                elif name in shipped_models():
+                    source = MODELS / name
+                else:
+                    raise UsageError(f"no model '{name}'", fix="GET /v1/models lists them")
+                classifier = load_classifier(source)
+                classifier.use_cache = False
+                self._loaded[name] = classifier
             return self._loaded[name]
 
+    def forget(self, model_ids: list[str]) -> None:
+        """Drop deleted models (their project was deleted)."""
+        with self._lock:
+            for model_id in model_ids:
+                self._loaded.pop(model_id, None)
 
-__all__ = ["ClassifierCache", "is_stored_model", "materialise", "scores", "train_job"]
+
+__all__ = [
+    "ClassifierCache",
+    "check_model",
+    "is_stored_model",
+    "materialise",
+    "project_cache",
+    "scores",
+    "shipped_models",
+    "train_job",
+]

@@ -17,8 +17,9 @@
 6. Transfer: the same machinery cross-validated on public human-coded data in ../shared/data.
 
 Training examples: the starter sets (annotation_guides/examples/jtbd5/{en,ru,tr}.csv), plus the
-``*_broad.csv`` files of that folder once its AGREEMENT.md says they passed their blind second
-reading. ``--ship models/jtbd5`` trains the shipped model on them and writes it with its card.
+``*_broad.csv`` and ``*_focus.csv`` files of that folder once its AGREEMENT.md says they passed
+their blind second reading. ``--ship models/jtbd5`` trains the shipped model on them and writes
+it with its card.
 
 Usage: .venv/bin/python bench/classification.py [--record] [--ship models/jtbd5]
 """
@@ -59,9 +60,9 @@ HEADER = ["| slice | n | macro-F1 | accuracy | kappa |", "|---|---:|---:|---:|--
 
 
 def training_examples(book: Codebook) -> tuple[CodedExamples, str]:
-    """The starter sets, plus the broad sets once AGREEMENT.md is there."""
+    """The starter sets, plus the broad and focus sets once AGREEMENT.md is there."""
     if (EXAMPLES / "AGREEMENT.md").exists():
-        return read_examples(EXAMPLES, book), "starter + broad sets (agreed)"
+        return read_examples(EXAMPLES, book), "starter + broad + focus sets (agreed)"
     frames = [read_examples(EXAMPLES / f"{lang}.csv", book).frame for lang in ("en", "ru", "tr")]
     return CodedExamples(pd.concat(frames, ignore_index=True)), "starter sets"
 

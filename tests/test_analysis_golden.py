@@ -51,7 +51,9 @@ def test_run_analysis_from_python_reproduces_the_golden_snapshot(tmp_path: Path)
 
     assert differences(snapshot(tmp_path / "analysis"), golden()) == []
     stages = stages_of(INPUTS)
-    assert stages == ("ingest", "discover", "classify", "abcdx", "cross", "report")
+    assert stages == (
+        "ingest", "discover", "classify", "synthesize", "abcdx", "cross", "report",
+    )  # fmt: skip
     assert recorder.events == [(e, s) for s in stages for e in ("started", "finished")]
     assert result.report == AnalysisFolder(tmp_path / "analysis").report_path
     assert result.crossing is not None and result.crossing.customers > 0

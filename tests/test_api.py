@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from api import create_app
 from api.db import Analysis
+from api.jobs import RESULT_TABLES
 from api.settings import Settings
 
 ADMIN = "admin-secret"
@@ -112,13 +113,14 @@ def test_only_the_admin_creates_keys(client: TestClient) -> None:
 
 
 def test_a_key_cannot_see_another_teams_project(client: TestClient) -> None:
-    team_a = key_for(client, projects=["none-yet"])
-    team_b = key_for(client, projects=["none-yet"])
+    home_a, home_b = new_project(client, admin(), "a"), new_project(client, admin(), "b")
+    team_a = key_for(client, projects=[home_a])
+    team_b = key_for(client, projects=[home_b])
     project = new_project(client, team_a)
     assert client.get(f"/v1/projects/{project}", headers=team_a).status_code == 200
     response = client.get(f"/v1/projects/{project}", headers=team_b)
     assert response.status_code == 404
-    assert client.get("/v1/projects", headers=team_b).json() == []
+    assert [p["id"] for p in client.get("/v1/projects", headers=team_b).json()] == [home_b]
 
 
 def test_uploads_are_ingested_with_per_file_errors_and_sanitised_names(
@@ -146,7 +148,8 @@ def test_uploads_are_ingested_with_per_file_errors_and_sanitised_names(
     problems = {e["filename"]: e["errors"] for e in body["errors"]}
     assert any("binary" in message for message in problems["evil.txt"])
     # The stored file's only problems are warnings (its NOTE comment is reported as left out).
-    assert all(m.startswith("warning") for m in problems.get("passwd.vtt", [])), problems
+    assert problems["passwd.vtt"], "a stored file's warnings are reported too"
+    assert all(m.startswith("warning") for m in problems["passwd.vtt"]), problems
     page = client.get(
         f"/v1/projects/{project}/utterances?role=respondent&limit=5", headers=headers
     ).json()
@@ -171,10 +174,11 @@ def test_classify_answers_in_input_order(client: TestClient) -> None:
     assert response.status_code == 200
     predictions = response.json()["predictions"]
     assert len(predictions) == 2
-    assert predictions[0]["label"] == predictions[0]["top"][0][0]
+    assert predictions[0]["label"] == predictions[0]["top"][0]["label"]
     assert 0 < predictions[0]["confidence"] <= 1
     # Who decided each code: the model, or the codebook's rule for a bare backchannel.
-    assert predictions[0]["coder"] == "model" and isinstance(predictions[0]["unsure"], bool)
+    assert predictions[0]["coder"].startswith("model:jtbd5@")
+    assert isinstance(predictions[0]["unsure"], bool)
     assert (predictions[1]["label"], predictions[1]["coder"]) == ("none", "rule:fragment")
     assert predictions[1]["unsure"] is False
     assert client.post("/v1/classify", json={"texts": []}, headers=headers).status_code == 422
@@ -206,7 +210,9 @@ def test_the_full_flow_from_upload_to_findings(client: TestClient) -> None:
     state = wait(client, headers, analysis)
     assert state["status"] == "succeeded", state["error"]
     assert state["progress"] == 1.0
-    assert set(state["timings"]) == {"ingest", "discover", "classify", "abcdx", "cross", "report"}
+    assert set(state["timings"]) == {
+        "ingest", "discover", "classify", "synthesize", "abcdx", "cross", "report",
+    }  # fmt: skip
     clusters = client.get(f"/v1/analyses/{analysis}/clusters", headers=headers).json()
     assert {"cluster_id", "size", "label", "keywords"} <= set(clusters[0])
     predictions = client.get(f"/v1/analyses/{analysis}/predictions", headers=headers).json()
@@ -284,6 +290,28 @@ def test_the_committed_openapi_spec_is_up_to_date(client: TestClient) -> None:
     assert committed == client.app.openapi(), "run `jtbd openapi > api/openapi.json`"
 
 
+def test_the_spec_declares_every_error_as_problem_json_and_uploads_as_files() -> None:
+    spec = json.loads((REPO / "api" / "openapi.json").read_text())
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            errors = {code: r for code, r in operation["responses"].items() if code[0] in "45"}
+            assert all(r["content"] == problem for r in errors.values()), where
+            if operation.get("security"):
+                assert "401" in errors, where
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert "422" in errors, where
+    schemas = spec["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas
+    fields = set(schemas["Problem"]["properties"])
+    assert {"type", "title", "status", "detail", "instance"} <= fields
+    assert "contentMediaType" not in json.dumps(spec)
+    upload = schemas["Body_upload_documents"]["properties"]["files"]["items"]
+    assert upload == {"type": "string", "format": "binary"}
+    assert schemas["ResultKind"]["enum"] == list(RESULT_TABLES)  # GET /v1/analyses/{id}/{kind}
+
+
 def test_codebooks_and_models_are_listed(client: TestClient) -> None:
     headers = key_for(client, all_projects=True)
     books = {b["id"]: b for b in client.get("/v1/codebooks", headers=headers).json()}
@@ -323,8 +351,8 @@ def test_a_model_trained_in_a_project_classifies_for_that_project_only(
 ) -> None:
     import pandas as pd
 
-    team = key_for(client, all_projects=False, projects=["x"])
-    other = key_for(client, projects=["y"])
+    team = key_for(client, all_projects=False, projects=[new_project(client, admin(), "x")])
+    other = key_for(client, projects=[new_project(client, admin(), "y")])
     project = new_project(client, team)
     starter = REPO / "annotation_guides" / "examples" / "jtbd5"
     coded = pd.concat(pd.read_csv(p) for p in sorted(starter.glob("*.csv")))

@@ -12,9 +12,9 @@ Every result table must equal the golden CSV exactly, as text:
 ``pd.DataFrame(rows, columns=golden_columns).to_csv(index=False)``, with the columns in the
 golden order. Exceptions, each only where the CLI's file and the API's JSON cannot say the same:
 
-* ``source_path`` columns hold a file-system path in the CLI's tables (where ``jtbd analyze``
-  read the file) and the upload's file name in the API's: compared by file name
-  (``Path(p).name``) on both sides.
+* ``source_path`` (and predictions' ``document``) columns hold a file-system path in the CLI's
+  tables (where ``jtbd analyze`` read the file) and the upload's file name in the API's:
+  compared by file name (``Path(p).name``) on both sides.
 * JSON has no integer column with gaps: pandas rebuilds ``[35, null]`` as floats (``35.0``)
   where the CLI wrote ``35`` and an empty cell (``jtbd_profiles.main_job_cluster``). Columns
   that are whole numbers with gaps in the golden file are rebuilt as nullable integers (a
@@ -59,13 +59,15 @@ _SCIENTIFIC = re.compile(r"(?<![^,\n])-?\d+(?:\.\d+)?e[-+]\d+(?![^,\n])")
 
 
 def _comparable(text: str) -> str:
-    """A CSV's text with ``source_path`` reduced to file names and numbers in scientific
+    """A CSV's text with ``source_path`` and ``document`` reduced to file names and numbers in scientific
     notation as Python writes them (float32's ``1e-04`` is ``0.0001``)."""
     text = _SCIENTIFIC.sub(lambda m: repr(float(m.group())), text)
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    if "source_path" not in frame.columns:
+    paths = [c for c in ("source_path", "document") if c in frame.columns]
+    if not paths:
         return text
-    frame["source_path"] = [Path(p).name if p else p for p in frame["source_path"]]
+    for column in paths:
+        frame[column] = [Path(p).name if p else p for p in frame[column]]
     return frame.to_csv(index=False)
 
 

@@ -92,7 +92,7 @@ def test_large_inputs_are_coded_in_chunks_with_the_same_probabilities(
 def test_the_interviewer_question_changes_the_code() -> None:
     texts = ["Honestly, the old system kept losing orders.", "We were not sure about it."]
     labels = ["trigger", "barrier"]
-    model = UtteranceClassifier("jtbd5", C=2.0).fit(
+    model = UtteranceClassifier("jtbd5", C=2.0, ngram_weight=0.0).fit(  # the context alone
         texts * 6,
         labels * 6,
         ["What made you start looking?", "What held you back from switching?"] * 6,

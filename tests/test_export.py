@@ -91,3 +91,42 @@ def test_a_wrong_suffix_or_folder_is_explained(cli: Cli, analysis: Path, tmp_pat
     assert code == 2 and "end the output name with .xlsx" in stderr
     code, _, stderr = cli("export", tmp_path, "-f", "csv", "-o", tmp_path / "x")
     assert code == 2 and "not an analysis folder" in stderr
+
+
+def test_xlsx_reads_like_a_transcript_with_typed_filtered_columns(
+    cli: Cli, analysis: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "analysis.xlsx"
+    assert cli("export", analysis, "--format", "xlsx", "--out", path)[0] == 0
+    book = load_workbook(path)
+    # one sheet per result table of the folder (crossings and profiles included)
+    written = {p.stem for p in analysis.glob("*.csv")} - {
+        "assignments", "predictions", "map", "representatives"
+    }  # fmt: skip
+    assert set(book.sheetnames) == {"utterances"} | written
+    sheet = book["utterances"]
+    header = [c.value for c in sheet[1]]
+    assert header[:9] == [
+        "text", "speaker", "role", "document", "file", "location", "time", "question", "category"
+    ]  # fmt: skip
+    assert {"category_confidence", "category_unsure", "cluster_id", "cluster_label"} <= set(header)
+    assert header[-1] == "utterance_id"
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(2)]
+    # typed: ids and indexes are integers, flags booleans, never 3.0 or "True"
+    clusters = [r["cluster_id"] for r in rows if r["cluster_id"] is not None]
+    assert clusters and all(type(v) is int for v in clusters)
+    assert all(type(r["turn_index"]) is int for r in rows if r["turn_index"] is not None)
+    assert {type(r["category_unsure"]) for r in rows if r["category_unsure"] is not None} == {bool}
+    # where each utterance is, and the question it answers
+    answers = [r for r in rows if r["role"] == "respondent" and r["question"]]
+    assert answers and all(r["file"] and r["location"] for r in answers)
+    assert all(r["time"] for r in answers if r["start_s"] is not None)
+    assert any(r["question"].rstrip().endswith("?") for r in answers)
+    assert all(r["question"] is None for r in rows if r["source_type"] == "review")
+    # layout: frozen bold header, filters over the table, widths to read by
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}{len(rows) + 1}"
+    width = {c.value: sheet.column_dimensions[c.column_letter].width for c in sheet[1]}
+    assert width["text"] >= 50 and sheet["A2"].alignment.wrap_text
+    assert all(6 <= w <= 50 for w in width.values())
+    assert book["clusters"].freeze_panes == "A2" and book["clusters"].auto_filter.ref

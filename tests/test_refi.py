@@ -15,6 +15,7 @@ from lxml import etree
 from nlp_jtbd.codebook import load_codebook
 from nlp_jtbd.errors import InputError, UsageError
 from nlp_jtbd.export.refi import CODEBOOK_NS, THEMES_CODE, read_qdpx, write_qdc, write_qdpx
+from nlp_jtbd.export.refi.codes import CANDIDATES_CODE
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 
@@ -74,9 +75,9 @@ def qdpx(analysis: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _coded(analysis: Path) -> pd.DataFrame:
-    """Utterances with the code names they should carry (category unless none, cluster unless -1)."""
+    """Utterances with the code names they should carry (category, cluster unless -1)."""
     book = load_codebook("jtbd5")
-    titles = {label.name: label.title for label in book.labels if label.name != "none"}
+    titles = {label.name: label.title for label in book.labels}  # "none" too: No JTBD content
     clusters = pd.read_csv(analysis / "clusters.csv")
     names = {int(r.cluster_id): f"#{r.cluster_id} {r.label}" for r in clusters.itertuples()}
     utterances = pd.read_parquet(analysis / "utterances.parquet")
@@ -85,9 +86,18 @@ def _coded(analysis: Path) -> pd.DataFrame:
     frame = utterances.merge(predictions[["utterance_id", "label"]], on="utterance_id").merge(
         assignments[["utterance_id", "cluster_id"]], on="utterance_id"
     )
+    jobs: dict[str, str] = {}
+    if (analysis / "candidates.csv").exists() and "candidate_id" in predictions.columns:
+        candidates = pd.read_csv(analysis / "candidates.csv", dtype=str, keep_default_na=False)
+        jobs = {r.candidate_id: f"{r.candidate_id} {r.name}" for r in candidates.itertuples()}
+        frame = frame.merge(predictions[["utterance_id", "candidate_id"]], on="utterance_id")
+    else:
+        frame["candidate_id"] = ""
     frame["codes"] = [
-        {c for c in (titles.get(label), names.get(int(cluster))) if c}
-        for label, cluster in zip(frame["label"], frame["cluster_id"], strict=True)
+        {c for c in (titles.get(label), names.get(int(cluster)), jobs.get(str(job))) if c}
+        for label, cluster, job in zip(
+            frame["label"], frame["cluster_id"], frame["candidate_id"], strict=True
+        )
     ]
     return frame[frame["codes"].map(bool)]
 
@@ -138,12 +148,19 @@ def test_round_trip_gives_the_same_codes_and_codings(analysis: Path, qdpx: Path)
     for code in project["codes"].values():
         if code["parent"] is not None:
             by_parent.setdefault(parents[code["parent"]], set()).add(code["name"])
-    assert by_parent == {
-        "JTBD categories (jtbd5@1.0.0)": {lb.title for lb in book.labels if lb.name != "none"},
+    expected = {
+        "JTBD categories (jtbd5@1.0.0)": {lb.title for lb in book.labels},
         THEMES_CODE: {f"#{r.cluster_id} {r.label}" for r in clusters.itertuples()},
     }
+    if (analysis / "candidates.csv").exists():  # the job candidates, where the analysis has them
+        candidates = pd.read_csv(analysis / "candidates.csv", dtype=str, keep_default_na=False)
+        expected[CANDIDATES_CODE] = {f"{r.candidate_id} {r.name}" for r in candidates.itertuples()}
+    assert by_parent == expected
 
     coded = _coded(analysis)
+    doc_of = {
+        name: info["variables"]["source_doc_id"] for name, info in project["source_info"].items()
+    }
     seen: dict[str, list[dict]] = {}
     for coding in project["codings"]:
         seen.setdefault(coding["selection"], []).append(coding)
@@ -151,16 +168,17 @@ def test_round_trip_gives_the_same_codes_and_codings(analysis: Path, qdpx: Path)
     for row in coded.itertuples():
         codings = seen[row.utterance_id]
         source, start, end = codings[0]["source"], codings[0]["start"], codings[0]["end"]
-        assert source == row.doc_id
+        assert doc_of[source] == row.doc_id
         assert project["sources"][source][start:end] == row.text
         assert {c["code"] for c in codings} == row.codes
         assert all((c["source"], c["start"], c["end"]) == (source, start, end) for c in codings)
 
     # speakers: each coded selection belongs to exactly one case; reviews are whole-source cases
     selection_guids = [s for case in project["cases"].values() for s in case["selections"]]
-    assert len(selection_guids) == len(set(selection_guids)) == len(coded)
+    assert len(selection_guids) == len(set(selection_guids))
+    assert set(selection_guids) == {c["selection_guid"] for c in project["codings"]}
     review_docs = set(coded.loc[coded["source_type"] == "review", "doc_id"])
-    case_sources = {s for case in project["cases"].values() for s in case["sources"]}
+    case_sources = {doc_of[s] for case in project["cases"].values() for s in case["sources"]}
     assert review_docs <= case_sources
 
 

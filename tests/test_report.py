@@ -18,7 +18,9 @@ import pytest
 from nlp_jtbd.errors import InputError, UsageError
 from nlp_jtbd.report import topic_map, write_report
 
-MAIN_SECTIONS = ("overview", "map", "clusters", "categories", "segments", "crossing")
+MAIN_SECTIONS = (
+    "synthesis", "crossing", "segments", "categories", "map", "clusters", "overview",
+)  # fmt: skip
 EVIL = "<script>alert('pwned')</script> \"quoted\" & <img src=x onerror=\"document.title='pwned'\">"
 REQUIRED = ("utterances.parquet", "clusters.csv", "assignments.csv")
 
@@ -111,6 +113,8 @@ def test_the_report_is_one_self_contained_file(analysis: Path, tmp_path: Path) -
     assert "@media print" in page
     assert path.stat().st_size < 2_000_000
     assert sections(page) == set(MAIN_SECTIONS)  # no forces.csv in a plain analysis
+    order = [page.index(f'<section id="{s}">') for s in MAIN_SECTIONS]
+    assert order == sorted(order)  # the synthesis leads; the map and the run details come after
     data = embedded(page)["map"]
     utterances = pd.read_parquet(analysis / "utterances.parquet")
     assert data["total"] == len(pd.read_csv(analysis / "map.csv")) == len(data["u"])

@@ -297,9 +297,10 @@ def test_analyze_runs_every_stage_on_the_bundled_examples(bundled_analysis: Path
         "clusters.csv",
         "assignments.csv",
         "predictions.csv",
+        "candidates.csv",
         "segments.csv",
         "findings.csv",
-        "cross_cluster.csv",
+        "cross_candidate.csv",
         "cross_category.csv",
         "jtbd_profiles.csv",
         "summary.json",
@@ -310,16 +311,18 @@ def test_analyze_runs_every_stage_on_the_bundled_examples(bundled_analysis: Path
         "ingest",
         "discover",
         "classify",
+        "synthesize",
         "abcdx",
         "cross",
         "report",
     }
     assert (out / "report.html").stat().st_size > 10_000
     findings = pd.read_csv(out / "findings.csv")
-    assert list(findings.columns)[:10] == [
+    assert list(findings.columns)[:11] == [
         "segment",
         "dimension",
         "item",
+        "item_name",
         "direction",
         "count",
         "segment_size",

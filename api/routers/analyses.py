@@ -15,9 +15,12 @@ from sqlalchemy.orm import Session
 from api import crud
 from api.db import Analysis
 from api.deps import JobDep, JobsDep, ProjectDep, SessionDep
-from api.jobs import REPORT, RESULT_TABLES, SUMMARY
+from api.jobs import REPORT, RESULT_TABLES, SUMMARY, no_paths, server_free
 from api.problems import Problem
-from api.schemas import AnalysisCreated, AnalysisOut, AnalysisRequest
+from api.schemas import AnalysisCreated, AnalysisOut, AnalysisRequest, ResultKind, ResultRow
+from api.settings import MAX_OFFSET
+from api.spec import problems
+from api.validation import check_analysis
 from nlp_jtbd.analysis.folder import DOCUMENTS, TABLES
 from nlp_jtbd.analysis.folder import REPORT as REPORT_FILE
 
@@ -61,6 +64,7 @@ def _document(session: Session, job: Analysis, kind: str) -> object:
     "/projects/{project_id}/analyses",
     response_model=AnalysisCreated,
     status_code=status.HTTP_202_ACCEPTED,
+    responses=problems(409),
 )
 def start_analysis(
     project: ProjectDep, session: SessionDep, jobs: JobsDep, body: AnalysisRequest | None = None
@@ -74,7 +78,9 @@ def start_analysis(
             "the project has no documents",
             "upload transcripts or reviews to /documents first",
         )
-    settings = (body or AnalysisRequest()).model_dump(mode="json")
+    request = body or AnalysisRequest()
+    check_analysis(session, project, request)
+    settings = request.model_dump(mode="json")
     job = crud.create_job(session, project.id, "analysis", settings)
     session.commit()
     jobs.submit(job.id)
@@ -86,16 +92,21 @@ def get_analysis(job: JobDep) -> AnalysisOut:
     return _out(job)
 
 
-@router.get("/analyses/{analysis_id}/summary", response_model=dict[str, Any])
+@router.get(
+    "/analyses/{analysis_id}/summary", response_model=dict[str, Any], responses=problems(409)
+)
 def get_summary(job: JobDep, session: SessionDep) -> dict[str, Any]:
     """The analysis's summary.json: settings, counts and what each stage found."""
-    return _document(session, job, SUMMARY)
+    return no_paths(server_free(_document(session, job, SUMMARY)))  # also analyses stored earlier
 
 
 @router.get(
     "/analyses/{analysis_id}/report",
     response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}}, "description": "The HTML report"}},
+    responses={
+        200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "HTML"},
+        **problems(409),
+    },
 )
 def get_report(job: JobDep, session: SessionDep) -> HTMLResponse:
     """The analysis's report.html (self-contained: open it in a browser)."""
@@ -105,7 +116,17 @@ def get_report(job: JobDep, session: SessionDep) -> HTMLResponse:
 @router.get(
     "/analyses/{analysis_id}/export",
     response_class=Response,
-    responses={200: {"content": {"application/zip": {}}, "description": "CSV files, zipped"}},
+    responses={
+        200: {
+            # application/octet-stream too: what generic clients read as a file of bytes.
+            "content": {
+                media: {"schema": {"type": "string", "format": "binary"}}
+                for media in ("application/zip", "application/octet-stream")
+            },
+            "description": "CSV files, zipped (sent as application/zip)",
+        },
+        **problems(409),
+    },
 )
 def export_analysis(job: JobDep, session: SessionDep) -> Response:
     """Every result table as CSV (spreadsheet formulas neutralised), summary.json and
@@ -121,7 +142,8 @@ def export_analysis(job: JobDep, session: SessionDep) -> Response:
         for row in crud.list_results(session, job.id):
             # The files of the analysis folder, named as `jtbd analyze` names them.
             if row.kind == SUMMARY:
-                text = json.dumps(row.rows[0], ensure_ascii=False, indent=2)
+                summary = no_paths(server_free(row.rows[0]))
+                text = json.dumps(summary, ensure_ascii=False, indent=2)
                 archive.writestr(DOCUMENTS["summary"], text)
             elif row.kind == REPORT:
                 archive.writestr(REPORT_FILE, row.rows[0])
@@ -135,12 +157,14 @@ def export_analysis(job: JobDep, session: SessionDep) -> Response:
     )
 
 
-@router.get("/analyses/{analysis_id}/{kind}", response_model=list[dict[str, Any]])
+@router.get(
+    "/analyses/{analysis_id}/{kind}", response_model=list[ResultRow], responses=problems(409)
+)
 def get_result(
-    kind: str,
+    kind: ResultKind,
     job: JobDep,
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
 ) -> list[dict[str, Any]]:
     """A result table as JSON rows, with the same fields as the CLI's CSV of that name."""

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from api.deps import CallerDep
 from api.problems import Problem
 from api.schemas import CodebookOut, LabelOut, ModelOut
+from api.spec import problems
 from api.trained import scores
 from nlp_jtbd.classify.store import MODELS
 from nlp_jtbd.codebook import available_codebooks, load_codebook
@@ -34,7 +35,7 @@ def list_codebooks(_: CallerDep) -> list[CodebookOut]:
     return [_codebook(name) for name in available_codebooks()]
 
 
-@router.get("/codebooks/{codebook_id}", response_model=CodebookOut)
+@router.get("/codebooks/{codebook_id}", response_model=CodebookOut, responses=problems(404))
 def get_codebook(codebook_id: str, _: CallerDep) -> CodebookOut:
     if codebook_id not in available_codebooks():
         raise Problem(404, "Not found", f"no codebook '{codebook_id}'")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from api import crud
@@ -33,6 +34,14 @@ def _out(session: Session, row: TrainedModel) -> TrainedModelOut:
     )
 
 
+def _read_coded(filename: str, content: bytes, book: object) -> object:
+    """The coded examples, checked (CPU work: run in a worker thread)."""
+    with tempfile.TemporaryDirectory(prefix="jtbd-coded-") as folder:
+        path = Path(folder) / filename
+        path.write_bytes(content)
+        return read_examples(path, book)
+
+
 @router.post("", response_model=TrainingStarted, status_code=status.HTTP_202_ACCEPTED)
 async def train_model(
     project: ProjectDep,
@@ -54,10 +63,7 @@ async def train_model(
             f"unknown codebook '{codebook}'",
             "GET /v1/codebooks lists them",
         )
-    with tempfile.TemporaryDirectory(prefix="jtbd-coded-") as folder:
-        path = Path(folder) / filename
-        path.write_bytes(content)
-        coded = read_examples(path, book)
+    coded = await run_in_threadpool(_read_coded, filename, content, book)
     doc = crud.add_document(
         session, project.id, filename=filename, kind="coded", content=content, utterances=len(coded)
     )
@@ -70,12 +76,12 @@ async def train_model(
     return TrainingStarted(id=row.id, job_id=job.id, examples=len(coded), warnings=coded.warnings)
 
 
-@router.get("", response_model=list[TrainedModelOut])
+@router.get("", response_model=list[TrainedModelOut], name="list_trained_models")
 def list_models(project: ProjectDep, session: SessionDep) -> list[TrainedModelOut]:
     return [_out(session, r) for r in crud.list_trained_models(session, project.id)]
 
 
-@router.get("/{model_id}", response_model=TrainedModelOut)
+@router.get("/{model_id}", response_model=TrainedModelOut, name="get_trained_model")
 def get_model(model_id: str, project: ProjectDep, session: SessionDep) -> TrainedModelOut:
     row = crud.get_trained_model(session, model_id)
     if row is None or row.project_id != project.id:

@@ -11,11 +11,13 @@ from api import crud
 from api.deps import ProjectDep, SessionDep
 from api.problems import Problem
 from api.schemas import UtteranceOut, UtterancePage
+from api.settings import MAX_OFFSET
+from api.spec import problems
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
 
 
-@router.get("/{project_id}/utterances", response_model=UtterancePage)
+@router.get("/{project_id}/utterances", response_model=UtterancePage, responses=problems(409))
 def list_utterances(
     project: ProjectDep,
     session: SessionDep,
@@ -29,7 +31,7 @@ def list_utterances(
     analysis_id: Annotated[
         str | None, Query(description="Analysis for category/cluster (default: latest)")
     ] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> UtterancePage:
     """Utterances with provenance; filter by role, language, document, category or cluster."""

@@ -28,8 +28,9 @@ class TableSpec:
 
 
 _CROSS_COLUMNS = ("segment", "item", "count", "segment_size", "lift", "p_value", "q_value")
-# The crossing's dimensions, in the order the report shows them.
-CROSS_DIMENSIONS = ("category", "cluster", "jtbd_segment")
+# The crossing's dimensions, in the order the report shows them (``cluster`` only where the
+# analysis has no candidates, e.g. `jtbd cross` on discovery outputs).
+CROSS_DIMENSIONS = ("candidate", "jtbd_segment", "category", "cluster")
 
 TABLES: dict[str, TableSpec] = {
     "utterances": TableSpec("utterances.parquet", "ingest", ("utterance_id", "text")),
@@ -47,6 +48,12 @@ TABLES: dict[str, TableSpec] = {
     ),
     "map": TableSpec("map.csv", "discover", ("utterance_id", "x", "y")),
     "predictions": TableSpec("predictions.csv", "classify", ("utterance_id", "label")),
+    "candidates": TableSpec(
+        "candidates.csv",
+        "synthesize",
+        ("candidate_id", "category", "name", "customers", "quote_ids"),
+        ("customers", "documents", "utterances"),
+    ),
     "forces": TableSpec("forces.csv", "classify", ("utterance_id", "label")),
     "segments": TableSpec("segments.csv", "abcdx", ("customer_id", "segment")),
     "segments_profiles": TableSpec("segments_profiles.csv", "abcdx", ("segment", "size")),
@@ -74,6 +81,20 @@ TEXT_COLUMNS = (
     "quote_ids",
     "doc_id",
     "speaker",
+    "candidate_id",
+    "name",
+    "item_name",
+    "text",
+    "question",
+    "document",
+    "role",
+    "main_job",
+    "main_job_name",
+    "jtbd_segment",
+    "triggers",
+    "barriers",
+    "big_jobs",
+    "subtasks",
 )
 _CSV_READ = {
     "dtype": dict.fromkeys(TEXT_COLUMNS, str),
@@ -95,6 +116,7 @@ class Analysis:
     representatives: pd.DataFrame | None = None
     map: pd.DataFrame | None = None
     predictions: pd.DataFrame | None = None
+    candidates: pd.DataFrame | None = None
     forces: pd.DataFrame | None = None
     segments: pd.DataFrame | None = None
     profiles: pd.DataFrame | None = None
@@ -219,7 +241,8 @@ class AnalysisFolder:
         return data
 
     def cross_tables(self) -> dict[str, pd.DataFrame]:
-        """The crossing's tables by dimension (``category``, ``cluster``, ``jtbd_segment``)."""
+        """The crossing's tables by dimension (``candidate``, ``jtbd_segment``, ``category``,
+        ``cluster``), those present."""
         tables = {}
         for dimension in CROSS_DIMENSIONS:
             table = self.read(f"cross_{dimension}")
@@ -258,6 +281,7 @@ class AnalysisFolder:
         analysis.representatives = self.read("representatives")
         analysis.map = self.read("map")
         analysis.predictions = self.read("predictions")
+        analysis.candidates = self.read("candidates")
         analysis.forces = self.read("forces")
         analysis.segments = self.read("segments")
         analysis.profiles = self.read("segments_profiles")

@@ -1,4 +1,5 @@
-"""The end-to-end analysis: ingest → discover → classify (→ segment → cross) → report.
+"""The end-to-end analysis: ingest → discover → classify → synthesize (→ segment → cross) →
+report.
 
 ``run_analysis`` is the only place that chains the stages; `jtbd analyze` and the API's
 analysis jobs both call it and only translate its arguments and results.
@@ -19,6 +20,7 @@ from nlp_jtbd.memory import peak_rss_mb
 if TYPE_CHECKING:
     from nlp_jtbd.cross import Crossing
     from nlp_jtbd.ingest import IngestReport
+    from nlp_jtbd.llm import LLMCoder
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def stages_of(inputs: AnalysisInputs) -> tuple[str, ...]:
     """The stages an analysis of ``inputs`` runs, in order."""
     first = ("ingest",) if inputs.utterances is None else ()
     segments = ("abcdx", "cross") if inputs.metrics is not None else ()
-    return (*first, "discover", "classify", *segments, "report")
+    return (*first, "discover", "classify", "synthesize", *segments, "report")
 
 
 def run_analysis(
@@ -99,13 +101,23 @@ def run_analysis(
     *,
     scheduler: str | None = None,
     cache_dir: str | Path | None = None,
+    llm: LLMCoder | None = None,
 ) -> AnalysisResult:
     """Run every stage on ``inputs`` into ``folder`` and write its summary.json.
 
     ``scheduler`` (a Dask address) reads files and embeds on a cluster; ``cache_dir`` holds
-    the embedding cache. Raises :class:`~nlp_jtbd.errors.JTBDError` for bad inputs.
+    the embedding cache; ``llm`` is a language-model coder asked about the unsure codes (see
+    :func:`nlp_jtbd.llm.second_opinion`), whose server and model also name the candidates
+    (:class:`nlp_jtbd.llm.LLMNamer`, falling back to the extractive name). Raises
+    :class:`~nlp_jtbd.errors.JTBDError` for bad inputs.
     """
-    from nlp_jtbd.analysis.stages import classify_into, cross_into, discover_into, segment_into
+    from nlp_jtbd.analysis.stages import (
+        classify_into,
+        cross_into,
+        discover_into,
+        segment_into,
+        synthesize_into,
+    )
     from nlp_jtbd.report import write_report
 
     settings = settings or AnalysisSettings()
@@ -153,8 +165,18 @@ def run_analysis(
     )
     end("discover")
     begin("classify")
-    classify_into(folder, utterances, settings, scheduler=scheduler, cache_dir=cache_dir)
+    classify_into(folder, utterances, settings, llm=llm, scheduler=scheduler, cache_dir=cache_dir)
     end("classify")
+    begin("synthesize")
+    namer = None
+    if llm is not None:  # the same server and model phrase the candidates' names
+        from nlp_jtbd.llm import LLMNamer
+
+        namer = LLMNamer.from_coder(llm)
+    synthesize_into(
+        folder, utterances, settings, namer=namer, scheduler=scheduler, cache_dir=cache_dir
+    )
+    end("synthesize")
     if inputs.metrics is not None:
         begin("abcdx")
         segment_into(folder, inputs.metrics, settings)

@@ -41,6 +41,12 @@ class AnalysisSettings(BaseModel):
     merge_threshold: float | None = Field(
         None, ge=0.0, le=1.0, description="Merge themes whose centres are this similar."
     )
+    max_candidates: int | None = Field(
+        None,
+        ge=1,
+        description="At most this many candidates (jobs, triggers, barriers…) per category: the "
+        "closest merge (default: as many as the customers' statements support).",
+    )
     fit_sample: int = Field(
         AUTO_FIT_SAMPLE,
         ge=0,
@@ -63,6 +69,10 @@ class AnalysisSettings(BaseModel):
     @classmethod
     def _default_weights(cls, value: object) -> object:
         return DEFAULT_WEIGHTS if value in (None, "") else value
+
+    def synthesis_record(self) -> dict[str, object]:
+        """The synthesis settings as summary.json records them."""
+        return {"max_candidates": self.max_candidates, "model": self.model, "seed": self.seed}
 
     def discovery_record(self, merge_threshold_used: float | None) -> dict[str, object]:
         """The discovery settings as summary.json records them."""

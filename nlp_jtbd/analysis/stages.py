@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from nlp_jtbd.classify import UtteranceClassifier
     from nlp_jtbd.cross import Crossing
     from nlp_jtbd.discover import Discovery
+    from nlp_jtbd.llm import LLMCoder
     from nlp_jtbd.segment.segmentation import Segmentation
+    from nlp_jtbd.synthesis import Namer, SynthesisResult
 
 EmbeddingProgress = Callable[[int, int], None]
 
@@ -67,12 +69,15 @@ def classify_into(
     settings: AnalysisSettings,
     *,
     classifier: UtteranceClassifier | None = None,
+    llm: LLMCoder | None = None,
     scheduler: str | None = None,
     cache_dir: str | Path | None = None,
     progress: EmbeddingProgress | None = None,
 ) -> pd.DataFrame:
-    """Code the evidence with ``classifier`` (default: ``settings.classifier`` loaded);
-    write predictions.csv."""
+    """Code the evidence with ``classifier`` (default: ``settings.classifier`` loaded), and
+    with the language model ``llm`` where given (its audit goes to summary.json); write
+    predictions.csv."""
+    from nlp_jtbd.analysis.evidence import readable_predictions
     from nlp_jtbd.classify import load_classifier
     from nlp_jtbd.classify.predict import code_utterances
 
@@ -83,9 +88,74 @@ def classify_into(
         classifier,
         include_interviewer=settings.include_interviewer,
         progress=progress,
+        llm=llm,
     )
+    if "llm" in predictions.attrs:
+        summary = folder.read_json("summary") or {}
+        summary["language_model"] = predictions.attrs["llm"]
+        folder.write_json("summary", summary)
+    predictions = readable_predictions(predictions, utterances)
     folder.write("predictions", predictions)
     return predictions
+
+
+def synthesize_into(
+    folder: AnalysisFolder,
+    utterances: pd.DataFrame,
+    settings: AnalysisSettings,
+    *,
+    namer: Namer | None = None,
+    scheduler: str | None = None,
+    cache_dir: str | Path | None = None,
+) -> SynthesisResult:
+    """Group the folder's coded utterances into named candidates (``namer``: default the
+    extractive one); write candidates.csv, the ``candidate_id`` of predictions.csv (and of
+    forces.csv where the Four Forces were coded) and the synthesis part of summary.json."""
+    import time
+
+    from nlp_jtbd.synthesis import synthesize
+
+    started = time.perf_counter()
+    predictions = folder.read("predictions", optional=False)
+    forces = folder.read("forces")
+    result = synthesize(
+        utterances,
+        predictions,
+        forces=forces,
+        max_candidates=settings.max_candidates,
+        namer=namer,
+        scheduler=scheduler,
+        model=settings.model,
+        cache_dir=cache_dir,
+        random_state=settings.seed,
+    )
+    folder.write("candidates", result.candidates)
+    folder.write("predictions", _with_candidates(predictions, result.candidate_of))
+    if forces is not None and result.forces_of is not None:
+        folder.write("forces", _with_candidates(forces, result.forces_of))
+    summary = folder.read_json("summary") or {}
+    summary["synthesis"] = {
+        **settings.synthesis_record(),
+        "namer": type(namer).__name__ if namer is not None else "ExtractiveNamer",
+        "named_by": result.candidates["named_by"].value_counts().to_dict()
+        if "named_by" in result.candidates
+        else {},
+        **({"naming": namer.audit_.record()} if hasattr(namer, "audit_") else {}),
+        "candidates": len(result.candidates),
+        "categories": result.coverage,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    folder.write_json("summary", summary)
+    return result
+
+
+def _with_candidates(codes: pd.DataFrame, candidate_of: pd.Series) -> pd.DataFrame:
+    """``codes`` with ``candidate_id`` right after ``label`` ('' where none)."""
+    codes = codes.drop(columns="candidate_id", errors="ignore")
+    values = codes["utterance_id"].astype(str).map(candidate_of).fillna("")
+    at = list(codes.columns).index("label") + 1
+    codes.insert(at, "candidate_id", values.to_numpy())
+    return codes
 
 
 def segment_into(folder: AnalysisFolder, metrics: Path, settings: AnalysisSettings) -> Segmentation:
@@ -123,6 +193,7 @@ def cross_into(
         assignments=folder.read("assignments"),
         clusters=folder.read("clusters"),
         codes=folder.read("predictions"),
+        candidates=folder.read("candidates"),
         q_max=settings.q_max,
         source=str(folder.path("segments")),
     )
@@ -132,7 +203,12 @@ def cross_into(
 
 def write_crossing(folder: AnalysisFolder, result: Crossing) -> None:
     """The crossing's tables into ``folder`` (also for `cross` run on its own)."""
+    from nlp_jtbd.analysis.folder import CROSS_DIMENSIONS
+
     folder.create()
+    for dimension in CROSS_DIMENSIONS:  # a table of an earlier run that this one lacks goes
+        if dimension not in result.tables:
+            folder.path(f"cross_{dimension}").unlink(missing_ok=True)
     for dimension, table in result.tables.items():
         folder.write(f"cross_{dimension}", table)
     folder.write("findings", result.findings)
@@ -140,4 +216,11 @@ def write_crossing(folder: AnalysisFolder, result: Crossing) -> None:
         folder.write("jtbd_profiles", result.profiles)
 
 
-__all__ = ["classify_into", "cross_into", "discover_into", "segment_into", "write_crossing"]
+__all__ = [
+    "classify_into",
+    "cross_into",
+    "discover_into",
+    "segment_into",
+    "synthesize_into",
+    "write_crossing",
+]

@@ -16,12 +16,18 @@ from nlp_jtbd.cli.options import (
     IncludeInterviewerOption,
     InterviewerOption,
     JsonOption,
+    LLMModelOption,
+    LLMModeOption,
+    LLMTimeoutOption,
+    LLMUrlOption,
+    MaxCandidatesOption,
     MinClusterSizeOption,
     QuietOption,
     RespondentOption,
     SchedulerOption,
     SpeakersOption,
     WeightsOption,
+    llm_coder,
     validated,
 )
 from nlp_jtbd.cli.progress import StageProgress
@@ -31,7 +37,9 @@ from nlp_jtbd.scheduler import scheduler_address
 EPILOG = (
     "**Example**\n\n  jtbd analyze examples/interviews examples/reviews --meta "
     "examples/interviews/manifest.csv --metrics examples/metrics/customers.csv --growth-col "
-    "tenure --out work/analysis"
+    "tenure --out work/analysis\n\n"
+    "  jtbd analyze examples/interviews --meta examples/interviews/manifest.csv "
+    "--max-candidates 8 --out work/analysis"
 )
 
 
@@ -53,15 +61,21 @@ def analyze(
         str | None, typer.Option(help="Trained classifier (default: shipped jtbd5).")
     ] = None,
     min_cluster_size: MinClusterSizeOption = None,
+    max_candidates: MaxCandidatesOption = None,
     fit_sample: FitSampleOption = 30_000,
     include_interviewer: IncludeInterviewerOption = False,
     scheduler: SchedulerOption = None,
+    llm_url: LLMUrlOption = None,
+    llm_model: LLMModelOption = None,
+    llm_mode: LLMModeOption = "unsure",
+    llm_timeout: LLMTimeoutOption = 60.0,
     seed: Annotated[int, typer.Option(help="Random seed for every stage.")] = 42,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Ingest → discover → classify (→ abcdx → cross with --metrics) → report.html, in one
-    folder. The transcripts' speakers and roles are in speakers.csv there: correct a role and
+    """Ingest → discover → classify → synthesize (→ abcdx → cross with --metrics) →
+    report.html, in one folder: candidate jobs, triggers and barriers in candidates.csv. The
+    transcripts' speakers and roles are in speakers.csv there: correct a role and
     pass the file back with --speakers. Exit code 0: everything read; 1: some files could not
     be read (their problems are printed; the analysis is of the others); 2: nothing could be
     done."""
@@ -75,6 +89,7 @@ def analyze(
         respondents=tuple(respondents or ()),
         include_interviewer=include_interviewer,
         min_cluster_size=min_cluster_size,
+        max_candidates=max_candidates,
         fit_sample=fit_sample,
         weights=weights,
         id_col=id_col,
@@ -86,6 +101,7 @@ def analyze(
         out_dir,
         StageProgress(quiet or as_json),
         scheduler=scheduler_address(scheduler),
+        llm=llm_coder(llm_url, llm_model, llm_mode, llm_timeout, "jtbd5"),
     )
     if as_json:
         print_json(result.summary["analyze"] | {"out": str(out_dir)})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -14,11 +14,20 @@ from nlp_jtbd.cli.options import (
     ClassifierOption,
     CodebookOption,
     JsonOption,
+    LLMModelOption,
+    LLMModeOption,
+    LLMTimeoutOption,
+    LLMUrlOption,
     QuietOption,
     SchedulerOption,
+    llm_coder,
 )
 from nlp_jtbd.cli.progress import embedding_progress
 from nlp_jtbd.scheduler import scheduler_address
+
+if TYPE_CHECKING:
+    from nlp_jtbd.codebook import Codebook
+    from nlp_jtbd.codebook.examples import CodedExamples
 
 
 def codebooks() -> None:
@@ -34,9 +43,54 @@ def codebooks() -> None:
     out.print(table)
 
 
+CodeMapOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--code-map",
+        help="YAML mapping a .qdpx's code names to codebook labels (null: ignore the code).",
+    ),
+]
+CoderOption = Annotated[
+    list[str] | None,
+    typer.Option("--coder", help="A coder (user) of the .qdpx; repeat for several."),
+]
+
+
+def _examples(
+    path: Path,
+    book: Codebook,
+    code_map: Path | None,
+    coders: list[str] | None,
+    minimum: int,
+    say: bool = True,
+) -> CodedExamples:
+    """Coded examples from a table, or from the human codings of a REFI-QDA project."""
+    from nlp_jtbd.codebook import read_examples
+
+    if path.suffix.lower() != ".qdpx":
+        return read_examples(path, book, min_per_label=minimum)
+    from nlp_jtbd.export.refi.codings import coded_examples
+
+    coded, codings = coded_examples(
+        path, book, code_map, coders=coders or None, min_per_label=minimum
+    )
+    report = codings.report
+    if say:
+        out.print(
+            f"{path.name}: {len(coded)} coded sentences from {report['sources']} sources, "
+            f"coders: {', '.join(report['trained_on'])}",
+            highlight=False,
+        )
+    return coded
+
+
 def train(
     examples: Annotated[
-        Path, typer.Argument(help="Coded examples: CSV/JSONL/XLSX with text,label[,context].")
+        Path,
+        typer.Argument(
+            help="Coded examples: CSV/JSONL/XLSX with text,label[,context], or a REFI-QDA "
+            ".qdpx coded in ATLAS.ti, MAXQDA, NVivo or QualCoder."
+        ),
     ],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write.")],
     codebook: CodebookOption = "jtbd5",
@@ -55,20 +109,27 @@ def train(
         Path | None,
         typer.Option("--eval", help="Coded examples NOT trained on: scored for the model card."),
     ] = None,
+    code_map: CodeMapOption = None,
+    coder: CoderOption = None,
     cache_dir: CacheOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Train a classifier from human-coded examples and write it with its model card."""
+    """Train a classifier from human-coded examples and write it with its model card.
+
+    From a .qdpx: the codings' text selections are cut into sentences, code names mapped to
+    codebook labels (`--code-map`); by default the people's codings (not nlp_jtbd's own).
+    """
     from nlp_jtbd.classify import UtteranceClassifier, save_classifier
     from nlp_jtbd.classify.store import training_summary
     from nlp_jtbd.classify.training import train_classifier
-    from nlp_jtbd.codebook import load_codebook, read_examples
+    from nlp_jtbd.codebook import load_codebook
 
     book = load_codebook(codebook)
-    coded = read_examples(examples, book, min_per_label=max(2, folds))
+    say = not (quiet or as_json)
+    coded = _examples(examples, book, code_map, coder, max(2, folds), say)
     print_warnings(coded.warnings)
-    test = read_examples(held_out, book, min_per_label=1) if held_out is not None else None
+    test = _examples(held_out, book, code_map, coder, 1, say) if held_out is not None else None
     classifier = UtteranceClassifier(
         book, embedding, context_weight=context_weight, C=c, random_state=seed, cache_dir=cache_dir
     )
@@ -112,12 +173,18 @@ def classify(
     ] = False,
     scheduler: SchedulerOption = None,
     cache_dir: CacheOption = None,
+    llm_url: LLMUrlOption = None,
+    llm_model: LLMModelOption = None,
+    llm_mode: LLMModeOption = "unsure",
+    llm_timeout: LLMTimeoutOption = 60.0,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Code utterances: label, calibrated confidence and the top-3 labels with scores.
 
-    The interviewer's last question before each answer is used as context.
+    The interviewer's last question before each answer is used as context. With --llm-url a
+    language model gives a second opinion on the unsure codes; the `coder` column says who
+    decided each code.
     """
     from nlp_jtbd.classify import load_classifier
     from nlp_jtbd.classify.predict import code_utterances
@@ -125,27 +192,38 @@ def classify(
 
     table_format(out_path)
     classifier = load_classifier(model, cache_dir=cache_dir, scheduler=scheduler_address(scheduler))
+    llm = llm_coder(llm_url, llm_model, llm_mode, llm_timeout, classifier.codebook_.id)
     with embedding_progress(quiet or as_json) as progress:
         frame = code_utterances(
             read_utterances(utterances),
             classifier,
             include_interviewer=include_interviewer,
             progress=progress,
+            llm=llm,
         )
     write_table(frame, out_path)
     counts = frame["label"].value_counts()
+    audit = frame.attrs.get("llm")
     if as_json:
         print_json(
             {
                 "utterances": len(frame),
                 "labels": {name: int(counts.get(name, 0)) for name in classifier.classes_},
                 "model": str(classifier.path_),
+                "coders": {str(k): int(v) for k, v in frame["coder"].value_counts().items()},
+                **({"llm": audit} if audit else {}),
                 "out": str(out_path),
             }
         )
     elif not quiet:
         mix = ", ".join(f"{name} {counts.get(name, 0):,}" for name in classifier.classes_)
         out.print(f"Coded {len(frame):,} utterances ({mix}); wrote [bold]{out_path}[/bold]")
+        if audit:
+            out.print(
+                f"The language model {audit['coder']} was asked about {audit['asked']:,} "
+                f"({audit['mode']}), named a label in {audit['named_a_label']:,} answers and "
+                f"changed {audit['changed']:,} codes ({audit['seconds']} s)."
+            )
 
 
 def evaluate(
@@ -230,26 +308,70 @@ def suggest(
 
 
 def agreement(
-    first: Annotated[Path, typer.Argument(help="Coding A: id and label columns.")],
-    second: Annotated[Path, typer.Argument(help="Coding B (another coder, or `jtbd classify`).")],
+    first: Annotated[
+        Path, typer.Argument(help="Coding A: id and label columns, or a REFI-QDA .qdpx.")
+    ],
+    second: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Coding B: another coder's file, `jtbd classify` output, an analysis folder "
+            "(the model), or a .qdpx; leave out to compare two coders of the .qdpx A."
+        ),
+    ] = None,
     codebook: CodebookOption = "jtbd5",
     id_col: Annotated[
         str | None,
         typer.Option(help="Column that pairs the rows (default: example_id, utterance_id or id)."),
     ] = None,
+    code_map: CodeMapOption = None,
+    coder: CoderOption = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            help="Two label columns of the one coding A to compare, e.g. model_label,llm_label "
+            "(the classifier vs the language model in `jtbd classify --llm-url` output)."
+        ),
+    ] = None,
 ) -> None:
-    """Cohen's kappa and Krippendorff's alpha, overall and per label, as JSON."""
-    from nlp_jtbd.classify.compare import compare_codings, read_coding
+    """Cohen's kappa and Krippendorff's alpha, overall and per label, as JSON.
+
+    A .qdpx is compared sentence by sentence: two of its coders (`--coder A --coder B`), or one
+    coder against another file (paired by text).
+    """
+    from nlp_jtbd.classify.compare import agreement_inputs, compare_codings, read_coding
     from nlp_jtbd.codebook import load_codebook
+    from nlp_jtbd.errors import UsageError
 
     book = load_codebook(codebook)
-    codings = [read_coding(path, id_col) for path in (first, second)]
-    print_json(compare_codings(*codings, book, names=(first.name, second.name)))
+    if columns is not None:
+        pair = [c.strip() for c in columns.split(",") if c.strip()]
+        if len(pair) != 2 or second is not None:
+            raise UsageError("`columns` names two columns of one file", fix="e.g. a,b and one file")
+        a, b = (read_coding(first, id_col, label_col=column) for column in pair)
+        print_json(compare_codings(a, b, book, names=(pair[0], pair[1])))
+        return
+    if first.suffix.lower() != ".qdpx" and (second is None or second.suffix.lower() != ".qdpx"):
+        if second is None:
+            raise UsageError("agreement needs two codings", fix="pass two files, or a .qdpx")
+        if second.is_dir():
+            a, b, names = agreement_inputs(first, second, book)
+        else:
+            a, b = (read_coding(path, id_col) for path in (first, second))
+            names = (first.name, second.name)
+    else:
+        a, b, names = agreement_inputs(
+            first, second, book, coders=tuple(coder or ()), code_map=code_map
+        )
+    print_json(compare_codings(a, b, book, names=names))
 
 
 COMMANDS = [
     (codebooks, "**Example**\n\n  jtbd codebooks"),
-    (train, "**Example**\n\n  jtbd train coded.csv --codebook jtbd5 --out models/my_jtbd5"),
+    (
+        train,
+        "**Examples**\n\n  jtbd train coded.csv --codebook jtbd5 --out models/my_jtbd5\n\n"
+        "  jtbd train project.qdpx --codebook jtbd5 --code-map map.yaml --out models/ours",
+    ),
     (classify, "**Example**\n\n  jtbd classify work/utterances.parquet --out work/codes.csv"),
     (evaluate, "**Example**\n\n  jtbd evaluate heldout.csv --model models/jtbd5"),
     (cv, "**Example**\n\n  jtbd cv coded.csv --codebook forces4 --folds 5"),
@@ -258,5 +380,10 @@ COMMANDS = [
         "**Example**\n\n  jtbd suggest work/utterances.parquet -n 50 --coded coded.csv "
         "--out to_code.csv",
     ),
-    (agreement, "**Example**\n\n  jtbd agreement coder_a.csv coder_b.csv --codebook jtbd5"),
+    (
+        agreement,
+        "**Examples**\n\n  jtbd agreement coder_a.csv coder_b.csv --codebook jtbd5\n\n"
+        "  jtbd agreement project.qdpx --coder anna --coder ben --code-map map.yaml\n\n"
+        "  jtbd agreement project.qdpx work/analysis --coder anna --code-map map.yaml",
+    ),
 ]

@@ -91,13 +91,15 @@ def report(
     ] = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Write a self-contained HTML report: map, clusters, categories, segments and crossing.
+    """Write a self-contained HTML report that leads with the candidate jobs, triggers and barriers.
 
-    One file with everything inline (no internet needed): overview and settings, a map of the
-    utterances, cluster cards with quotes, the JTBD category mix by language and source, the
-    Four Forces (when forces.csv exists), ABCDX segment profiles and the segment × evidence
-    heatmaps with the ranked findings and their quotes. Sections whose files are missing are
-    left out.
+    One file with everything inline (no internet needed), in this order: the candidate jobs as
+    cards (name, customers, quotes, their triggers, barriers, big jobs and subtasks), then the
+    candidate triggers and barriers; segments × candidates with the ranked findings and their
+    quotes; the ABCDX segment profiles; the JTBD category mix by language and source; the Four
+    Forces (when forces.csv exists); the topic map and topic cluster cards (the exploratory
+    map); and the run details (inputs, settings, timings, what was left out). Sections whose
+    files are missing are left out.
     """
     from nlp_jtbd.report import write_report
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -61,6 +62,14 @@ IncludeInterviewerOption = Annotated[
 MinClusterSizeOption = Annotated[
     int | None, typer.Option(min=2, help="Smallest theme worth reporting (default: by size).")
 ]
+MaxCandidatesOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="At most this many candidate jobs, triggers, barriers… per category (the closest "
+        "merge; default: as many as the customers' statements support).",
+    ),
+]
 FitSampleOption = Annotated[
     int,
     typer.Option(
@@ -79,6 +88,43 @@ IdColOption = Annotated[str, typer.Option(help="Customer id column.")]
 GrowthOption = Annotated[
     str | None, typer.Option(help="Growth signal naming the X segment (e.g. tenure, trend).")
 ]
+
+LLMUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="JTBD_LLM_URL",
+        help="OpenAI-compatible language-model server (Ollama, llama.cpp, vLLM), e.g. "
+        "http://127.0.0.1:11434, asked about the unsure codes (see --llm-mode).",
+    ),
+]
+LLMModelOption = Annotated[
+    str | None,
+    typer.Option(envvar="JTBD_LLM_MODEL", help="The model that server serves, e.g. qwen2.5:7b."),
+]
+LLMModeOption = Annotated[
+    str,
+    typer.Option(
+        help="unsure: the language model codes only what the classifier is unsure of; "
+        "all: it codes everything (the classifier's code stays in model_label)."
+    ),
+]
+LLMTimeoutOption = Annotated[
+    float, typer.Option(min=0.1, help="Seconds to wait for each answer (then retried twice).")
+]
+
+
+def llm_coder(
+    url: str | None, model: str | None, mode: str, timeout: float, codebook: str
+) -> object:
+    """The language-model coder the options ask for, or None when ``--llm-url`` is not set."""
+    if not url:
+        return None
+    if not model:
+        raise UsageError("`llm_url` is set but `llm_model` is not", fix="name the model too")
+    from nlp_jtbd.llm import LLMCoder
+
+    key = os.environ.get("JTBD_LLM_KEY")
+    return LLMCoder(url, model, codebook, llm_mode=mode, api_key=key, llm_timeout=timeout).fit()
 
 
 def validated(schema: type, command: str, **values: object) -> object:

@@ -1,4 +1,12 @@
-"""Segments × (discovered clusters, coded categories, JTBD segments): tables and findings."""
+"""Segments × (candidates, coded categories, JTBD segments): tables and findings.
+
+Where the codes carry candidates (the synthesis stage's ``candidate_id``), the crossing runs
+over candidates and the discovered clusters stay the exploratory map; without them it runs
+over clusters as before. Findings quote three different customers in distinct words, and no
+quote is used by two findings while another quote of the cell is free. A JTBD segment is the
+customers whose main job is one candidate job, so a segment × JTBD-segment cell whose segment ×
+candidate cell is already a finding says the same thing again: it stays in the table but is not
+listed as a second finding."""
 
 from __future__ import annotations
 
@@ -10,8 +18,8 @@ from nlp_jtbd.cross.stats import cross_table
 from nlp_jtbd.errors import InputError, UsageError
 
 FINDING_COLUMNS = [
-    "segment", "dimension", "item", "direction", "count", "segment_size", "share", "lift",
-    "p_value", "q_value", "quote_ids", "quotes", "statement",
+    "segment", "dimension", "item", "item_name", "direction", "count", "segment_size", "share",
+    "lift", "p_value", "q_value", "quote_ids", "quotes", "statement",
 ]  # fmt: skip
 
 
@@ -23,6 +31,7 @@ class Crossing:
     findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
     customers: int = 0
     profiles: pd.DataFrame | None = None  # customer → JTBD segment, when clusters and codes
+    names: dict[str, str] = field(default_factory=dict)  # item → readable name
 
 
 def _cluster_items(evidence: pd.DataFrame) -> pd.Series:
@@ -44,8 +53,11 @@ def cross_segments(
     q_max: float = 0.05,
     min_count: int = 2,
     quotes: int = 3,
+    names: dict[str, str] | None = None,
 ) -> Crossing:
-    """Cross customer ``segments`` (customer id → name) with what the customers said."""
+    """Cross customer ``segments`` (customer id → name) with what the customers said: over
+    candidates where ``evidence`` has ``candidate_id`` (``names``: candidate id → name),
+    else over discovered clusters; and over categories and JTBD segments (``profiles``)."""
     segments = segments.dropna().astype(str)
     segments.index = segments.index.astype(str)
     spoken = set(evidence["customer_id"])
@@ -57,7 +69,12 @@ def cross_segments(
         )
     evidence = evidence[evidence["customer_id"].isin(segments.index)].copy()
     mentions: dict[str, pd.DataFrame] = {}
-    if "cluster_id" in evidence.columns:
+    names = dict(names or {})
+    if "candidate_id" in evidence.columns:
+        placed = evidence[evidence["candidate_id"].fillna("").astype(str) != ""].copy()
+        placed["item"] = placed["candidate_id"].astype(str)
+        mentions["candidate"] = placed
+    elif "cluster_id" in evidence.columns:
         placed = evidence[evidence["cluster_id"].fillna(-1) >= 0].copy()
         placed["item"] = _cluster_items(placed)
         mentions["cluster"] = placed
@@ -71,14 +88,18 @@ def cross_segments(
         )
         joined["item"] = joined["jtbd_segment"]
         mentions["jtbd_segment"] = joined
-    result = Crossing(customers=len(segments))
+    result = Crossing(customers=len(segments), names=names)
     for dimension, rows in mentions.items():
         result.tables[dimension] = cross_table(segments, rows[["customer_id", "item"]], dimension)
-    result.findings = _findings(result.tables, mentions, segments, q_max, min_count, quotes)
+    result.findings = _findings(result.tables, mentions, segments, q_max, min_count, quotes, names)
     return result
 
 
 def _direction(dimension: str, item: str, rows: pd.DataFrame) -> str:
+    if dimension == "candidate":
+        return (
+            "held back by" if item.startswith(("barrier-", "anxiety-", "habit-")) else "driven by"
+        )
     if dimension == "category":
         return "held back by" if item == "barrier" else "driven by"
     if "category" in rows.columns:
@@ -89,13 +110,30 @@ def _direction(dimension: str, item: str, rows: pd.DataFrame) -> str:
     return "driven by"
 
 
-def _quotes(rows: pd.DataFrame, members: set[str], item: str, n: int) -> pd.DataFrame:
+def _quotes(
+    rows: pd.DataFrame, members: set[str], item: str, n: int, used: set[str]
+) -> pd.DataFrame:
+    """Up to ``n`` quotes of ``item`` by ``members``: different customers and different words
+    first, quotes no earlier finding used first, statements of the item itself first (for a
+    JTBD segment, its job), then the most confident."""
     hits = rows[(rows["item"] == item) & rows["customer_id"].isin(members)].copy()
     confidence = [c for c in ("category_confidence", "cluster_confidence") if c in hits.columns]
     hits["_conf"] = hits[confidence].mean(axis=1) if confidence else 0.0
-    hits = hits.sort_values("_conf", ascending=False)
+    hits["_used"] = hits["utterance_id"].isin(used)
+    # a JTBD segment's quotes are its customers' statements of the job itself
+    own = hits["candidate_id"] if "candidate_id" in hits.columns else None
+    hits["_other"] = own.astype(str) != str(item) if own is not None else False
+    hits = hits.sort_values(
+        ["_used", "_other", "_conf"], ascending=[True, True, False], kind="stable"
+    )
+    said = (
+        hits["text"].astype(str).str.lower().str.split().str.join(" ") if "text" in hits else None
+    )
     first = hits.drop_duplicates("customer_id")  # different customers first
-    return pd.concat([first, hits.drop(first.index)]).head(n)
+    if said is not None:
+        first = first[~said.loc[first.index].duplicated()]
+    rest = hits.drop(first.index)
+    return pd.concat([first, rest]).head(n)
 
 
 def _findings(
@@ -105,23 +143,42 @@ def _findings(
     q_max: float,
     min_count: int,
     n_quotes: int,
+    names: dict[str, str],
 ) -> pd.DataFrame:
     rows = []
-    for dimension, table in tables.items():
+    used: set[str] = set()
+    said: set[tuple[str, str]] = set()  # (segment, candidate) cells already findings
+    order = {d: i for i, d in enumerate(("candidate", "jtbd_segment", "category", "cluster"))}
+    for dimension, table in sorted(tables.items(), key=lambda kv: order.get(kv[0], 9)):
         if table.empty:
             continue
         strong = table[
             (table["q_value"] < q_max) & (table["lift"] > 1) & (table["count"] >= min_count)
-        ]
+        ].sort_values(["q_value", "lift"], ascending=[True, False], kind="stable")
         for cell in strong.itertuples(index=False):
+            key = (str(cell.segment), str(cell.item))
+            if dimension == "jtbd_segment" and key in said:
+                continue  # the same segment × job, already a finding over candidates
+            if dimension == "candidate":
+                said.add(key)
             members = set(segments.index[segments == cell.segment])
-            picked = _quotes(mentions[dimension], members, cell.item, n_quotes)
+            picked = _quotes(mentions[dimension], members, cell.item, n_quotes, used)
+            used.update(picked["utterance_id"])
             direction = _direction(dimension, cell.item, mentions[dimension])
+            name = names.get(str(cell.item), "")
+            what = (
+                f"'{name}' ({cell.item})"
+                if name
+                else f"{dimension.replace('_', ' ')} '{cell.item}'"
+            )
+            if dimension == "jtbd_segment" and name:
+                what = f"the JTBD segment whose main job is '{name}' ({cell.item})"
             rows.append(
                 {
                     "segment": cell.segment,
                     "dimension": dimension,
                     "item": cell.item,
+                    "item_name": name,
                     "direction": direction,
                     "count": cell.count,
                     "segment_size": cell.segment_size,
@@ -134,15 +191,17 @@ def _findings(
                     if "text" in picked
                     else "",
                     "statement": (
-                        f"Segment {cell.segment} is {direction} {dimension.replace('_', ' ')} "
-                        f"'{cell.item}': {cell.count} of {cell.segment_size} customers "
+                        f"Segment {cell.segment} is {direction} {what}: "
+                        f"{cell.count} of {cell.segment_size} customers "
                         f"({cell.row_share:.0%}), {cell.lift:.1f}× the overall rate "
                         f"(q = {cell.q_value:.2g})"
                     ),
                 }
             )
     findings = pd.DataFrame(rows, columns=FINDING_COLUMNS)
-    return findings.sort_values(["q_value", "lift"], ascending=[True, False]).reset_index(drop=True)
+    return findings.sort_values(
+        ["q_value", "lift"], ascending=[True, False], kind="stable"
+    ).reset_index(drop=True)
 
 
 def cross_analysis(
@@ -152,14 +211,16 @@ def cross_analysis(
     assignments: pd.DataFrame | None = None,
     clusters: pd.DataFrame | None = None,
     codes: pd.DataFrame | None = None,
+    candidates: pd.DataFrame | None = None,
     segment_col: str = "segment",
     id_col: str = "customer_id",
     q_max: float = 0.05,
     source: str = "the segments",
 ) -> Crossing:
     """The crossing of a segments table (``id_col`` → ``segment_col``; ``source`` names it in
-    errors) with the utterances, their clusters and their codes; ``profiles`` holds the
-    customers' JTBD segments when both clusters and codes are given."""
+    errors) with the utterances, their clusters and their codes (with ``candidate_id`` from the
+    synthesis: over candidates, named by ``candidates``); ``profiles`` holds the customers'
+    JTBD segments when candidates, or clusters and codes, are given."""
     from nlp_jtbd.cross.evidence import join_evidence
     from nlp_jtbd.cross.jtbd_segments import jtbd_profiles
 
@@ -179,9 +240,22 @@ def cross_analysis(
     evidence = join_evidence(utterances, assignments, clusters, codes)
     by_customer = segments.assign(**{id_col: segments[id_col].astype(str).str.strip()})
     series = by_customer.set_index(id_col)[segment_col]
+    names: dict[str, str] = {}
+    if candidates is not None and {"candidate_id", "name"} <= set(candidates.columns):
+        names = dict(
+            zip(
+                candidates["candidate_id"].astype(str),
+                candidates["name"].astype(str),
+                strict=True,
+            )
+        )
+    if "candidate_id" in evidence.columns and not evidence["candidate_id"].fillna("").ne("").any():
+        evidence = evidence.drop(columns="candidate_id")  # codes without candidates
     profiles = None
-    if "cluster_id" in evidence.columns and "category" in evidence.columns:
-        profiles = jtbd_profiles(evidence)
-    result = cross_segments(evidence, series, profiles, q_max=q_max)
+    if "category" in evidence.columns and (
+        "candidate_id" in evidence.columns or "cluster_id" in evidence.columns
+    ):
+        profiles = jtbd_profiles(evidence, names=names)
+    result = cross_segments(evidence, series, profiles, q_max=q_max, names=names)
     result.profiles = profiles
     return result

@@ -1,7 +1,10 @@
 """On-disk embedding cache keyed by model + text, so re-runs embed only what is new.
 
 One SQLite file holds float16 vectors (half the size of float32, and cosine similarities
-change by less than 1e-3). Exact duplicate texts are embedded once.
+change by less than 1e-3). Exact duplicate texts are embedded once. A cache may be bounded
+(``max_vectors``, kept in the file): beyond the bound the oldest vectors are evicted first.
+Whoever can time lookups in a cache learns which texts are in it, so a service keeps one cache
+folder per tenant (the API: one per project).
 """
 
 from __future__ import annotations
@@ -55,9 +58,14 @@ class EmbeddingStats:
 
 class EmbeddingCache:
     """Vectors by (model key, text hash) in ``DIR/embeddings.sqlite`` (about 1.1 KB each for
-    512 dimensions)."""
+    512 dimensions).
 
-    def __init__(self, directory: str | Path | None = None) -> None:
+    ``max_vectors`` bounds the cache and is stored in it (later openers without a bound keep
+    it); ``None`` keeps the stored bound (none: unbounded). Past the bound, the vectors written
+    first are evicted first.
+    """
+
+    def __init__(self, directory: str | Path | None = None, max_vectors: int | None = None) -> None:
         self.directory = Path(directory) if directory else default_cache_dir()
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / "embeddings.sqlite"
@@ -76,6 +84,33 @@ class EmbeddingCache:
             "CREATE UNIQUE INDEX IF NOT EXISTS embeddings_key ON embeddings (model, key)"
         )
         self._migrate()
+        # The bound lives in the file's header (SQLite's user_version; 0: none), so every opener
+        # of a bounded cache keeps to it.
+        if max_vectors is not None:
+            if max_vectors < 1:
+                raise ValueError("`max_vectors` must be ≥ 1")
+            self._db.execute(f"PRAGMA user_version = {int(max_vectors)}")
+        bound = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        self.max_vectors: int | None = bound or None
+        self._evict()
+
+    def count(self) -> int:
+        """How many vectors the cache holds (a method, not ``len``: an empty cache is still
+        a cache, and callers test ``if cache``)."""
+        return int(self._db.execute("SELECT count(*) FROM embeddings").fetchone()[0])
+
+    def _evict(self) -> None:
+        """Drop the oldest vectors beyond the bound. Rowids grow with every write (a replaced
+        vector gets a new one), so the newest ``max_vectors`` rowids are at most that many rows;
+        the range query uses the rowid order and costs no scan of the table."""
+        if self.max_vectors is None:
+            return
+        newest = self._db.execute("SELECT max(rowid) FROM embeddings").fetchone()[0]
+        if newest is not None and newest > self.max_vectors:
+            with self._db:
+                self._db.execute(
+                    "DELETE FROM embeddings WHERE rowid <= ?", (newest - self.max_vectors,)
+                )
 
     def _migrate(self) -> None:
         """Move the vectors of a cache written in the earlier layout (table `vectors`)."""
@@ -126,6 +161,7 @@ class EmbeddingCache:
             [(model, key, half[i].tobytes()) for i, key in enumerate(keys)],
         )
         self._db.commit()
+        self._evict()
 
     def close(self) -> None:
         self._db.close()

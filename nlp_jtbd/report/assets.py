@@ -38,6 +38,10 @@ table.kv th { background: #f7f8fa; font-weight: 600; white-space: nowrap; }
 .wrap { overflow-x: auto; }
 .chips span { display: inline-block; background: #eef1f5; border-radius: 10px; padding: 0 8px;
   margin: 2px 4px 2px 0; font-size: 12px; }
+.links { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr));
+  gap: 4px 12px; font-size: 12px; margin: 4px 0 6px; }
+.links ul { margin: 2px 0; padding-left: 16px; }
+.cands li { margin: 4px 0; border-left: 4px solid var(--c, #999); padding-left: 6px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 14px; }
 .card { border: 1px solid var(--line); border-left: 6px solid var(--c, #999); border-radius: 6px;
   padding: 10px 12px; break-inside: avoid; }

@@ -9,7 +9,7 @@ from nlp_jtbd.report.format import cluster_id
 
 
 class CellQuotes:
-    """Utterances by segment and item (category or cluster), surest first."""
+    """Utterances by segment and item (category, candidate or cluster), surest first."""
 
     def __init__(self, ctx: ReportContext) -> None:
         self.ctx = ctx
@@ -28,6 +28,20 @@ class CellQuotes:
                 {
                     "utterance_id": codes["utterance_id"],
                     "item": codes["label"].astype(str),
+                    "score": codes["confidence"].fillna(0.0),
+                }
+            )
+        elif (
+            dimension == "candidate"
+            and a.predictions is not None
+            and "candidate_id" in a.predictions
+        ):
+            codes = coded(a.predictions)
+            codes = codes[codes["candidate_id"].fillna("").astype(str) != ""]
+            frame = pd.DataFrame(
+                {
+                    "utterance_id": codes["utterance_id"],
+                    "item": codes["candidate_id"].astype(str),
                     "score": codes["confidence"].fillna(0.0),
                 }
             )

@@ -26,6 +26,7 @@ class ReportContext:
     forces: Labels | None
     customer_of: dict[str, object]  # utterance id -> customer id
     segment_of: dict[str, str]  # customer id -> ABCDX segment
+    candidate_name: dict[str, str] = field(default_factory=dict)  # candidate id -> name
     omitted: list[tuple[str, str]] = field(default_factory=list)  # (section, why)
     data: dict[str, object] = field(default_factory=dict)  # embedded JSON for the script
 
@@ -57,6 +58,17 @@ class ReportContext:
                 else {}
             ),
             segment_of=segment_of,
+            candidate_name=(
+                dict(
+                    zip(
+                        analysis.candidates["candidate_id"].astype(str),
+                        analysis.candidates["name"].astype(str),
+                        strict=True,
+                    )
+                )
+                if analysis.candidates is not None
+                else {}
+            ),
         )
 
     @property

@@ -1,5 +1,6 @@
-"""The crossing section: segment × evidence heatmaps (category, cluster, JTBD segment), the
-quotes behind the category cells, and the findings."""
+"""The crossing section: segment × evidence heatmaps (candidates, JTBD segments, categories;
+clusters for an analysis without candidates), the quotes behind the category cells, and the
+findings."""
 
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from nlp_jtbd.report.format import (
 )
 from nlp_jtbd.report.segments import segment_order
 
-TOP_ITEMS = {"cluster": 15, "jtbd_segment": 10}
+TOP_ITEMS = {"candidate": 15, "cluster": 15, "jtbd_segment": 10}
 TITLES = {
+    "candidate": "Segment × candidate (jobs, triggers, barriers, big jobs, subtasks)",
     "category": "Segment × JTBD category",
     "cluster": "Segment × cluster",
-    "jtbd_segment": "Segment × JTBD segment (customers' main job)",
+    "jtbd_segment": "Segment × JTBD segment (customers' main candidate job)",
 }
 _INTRO = (
     '<p class="note">Share of each segment\'s customers with at least one utterance in '
@@ -63,7 +65,12 @@ def pick_items(ctx: ReportContext, dimension: str, table: pd.DataFrame) -> tuple
 
 
 def item_name(ctx: ReportContext, dimension: str, item: str) -> str:
-    """A row's heading: a link to the cluster's card, a category's title, or the item."""
+    """A row's heading: a link to the candidate or the cluster's card, a category's title, or
+    the item."""
+    if item in ctx.candidate_name:
+        return (
+            f'<a href="#{esc(item)}">{esc(ctx.candidate_name[item])}</a> <code>{esc(item)}</code>'
+        )
     cid = cluster_id(item) if dimension in ("cluster", "jtbd_segment") else None
     if cid is not None and cid in ctx.cluster_label:
         return f'<a href="#cluster-{cid}">{esc(item)}</a>'

@@ -23,6 +23,7 @@ from nlp_jtbd.report.crossing import crossing
 from nlp_jtbd.report.format import embed_json, esc
 from nlp_jtbd.report.overview import overview
 from nlp_jtbd.report.segments import segments_section
+from nlp_jtbd.report.synthesis import synthesis_section
 from nlp_jtbd.report.topic_map import topic_map
 
 # Only our own script may run and nothing may be fetched, even if some text escaped escaping.
@@ -32,14 +33,17 @@ CSP = (
     + "'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 )
 Section = Callable[[ReportContext], str]
-# (id, title, section) in page order; the overview comes first but is rendered last.
+# (id, title, section) in page order: the synthesis leads, then segments × candidates; the
+# exploratory topic map and the run details (the overview, rendered last as it lists what was
+# left out) come after.
 SECTIONS: tuple[tuple[str, str, Section], ...] = (
-    ("map", "Map", topic_map),
-    ("clusters", "Clusters", cluster_cards),
+    ("synthesis", "Candidate jobs, triggers and barriers", synthesis_section),
+    ("crossing", "Segments × candidates", crossing),
+    ("segments", "Segments", segments_section),
     ("categories", "Categories", category_section),
     ("forces", "Four Forces", forces_section),
-    ("segments", "Segments", segments_section),
-    ("crossing", "Segments × evidence", crossing),
+    ("map", "Topic map", topic_map),
+    ("clusters", "Topic clusters", cluster_cards),
 )
 
 
@@ -73,7 +77,7 @@ def render_report(analysis: Analysis) -> str:
     """The report of ANALYSIS as one HTML string."""
     ctx = ReportContext.of(analysis)
     sections = [(sid, title, build(ctx)) for sid, title, build in SECTIONS]
-    sections.insert(0, ("overview", "Overview", overview(ctx)))  # last: knows the omissions
+    sections.append(("overview", "Run details", overview(ctx)))  # last: knows the omissions
     return page(ctx, sections)
 
 

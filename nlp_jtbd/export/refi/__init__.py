@@ -1,17 +1,20 @@
-"""REFI-QDA export: codebooks (``.qdc``) and projects (``.qdpx``) for ATLAS.ti, MAXQDA, NVivo
-and QualCoder.
+"""REFI-QDA export and import: codebooks (``.qdc``) and projects (``.qdpx``) for ATLAS.ti,
+MAXQDA, NVivo and QualCoder, and human codings from them as training data.
 
 A ``.qdpx`` is a zip holding ``project.qde`` (XML, namespace ``urn:QDA-XML:project:1.0``) and
-``Sources/<guid>.txt``, one UTF-8 text per document. Text selections count characters (Unicode
-code points, as Python indexes strings) from 0; ``endPosition`` is the position after the last
-selected character, so ``text[startPosition:endPosition]`` is the coded passage.
+``Sources/<guid>.txt``, one UTF-8 text per document. Text selections count positions in UTF-16
+code units from 0 (what the tools count; see :mod:`~nlp_jtbd.export.refi.positions`), the end
+after the last selected unit; the reader turns them back into Python indices, so
+``text[start:end]`` is the coded passage.
 
-Every GUID is a uuid5 of a stable key (utterance id, doc id, codebook label, cluster), and no
-timestamps are written, so exporting the same analysis twice gives identical files.
+Every GUID is a uuid5 of a stable key (utterance id, doc id, codebook label, cluster), and every
+date is the analysis run's, so exporting the same analysis twice gives identical files.
 
-Modules: ``xml`` (namespaces, GUIDs, elements, serialisation), ``codes`` (the code tree),
-``codebook`` (``.qdc``), ``inputs`` (the analysis folder's tables, checked), ``documents``
-(source texts), ``cases`` (speakers), ``project`` (``.qdpx``), ``reader`` (``read_qdpx``).
+Modules: ``xml`` (namespaces, GUIDs, dates, file names, elements, serialisation),
+``positions`` (UTF-16 positions), ``codes`` (the code tree), ``codebook`` (``.qdc``), ``inputs``
+(the analysis folder's tables, checked), ``documents`` (source texts), ``cases`` (speakers),
+``users`` (coders), ``project`` (``.qdpx``), ``reader`` (``read_qdpx``), ``codings`` (human
+codings as training examples and for agreement).
 """
 
 from nlp_jtbd.export.refi.codebook import write_qdc

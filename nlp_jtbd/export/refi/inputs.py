@@ -11,7 +11,8 @@ import pandas as pd
 from nlp_jtbd.analysis.folder import TABLES, AnalysisFolder
 from nlp_jtbd.codebook import Codebook
 from nlp_jtbd.errors import InputError, UsageError
-from nlp_jtbd.export.refi.codes import Cluster, parse_clusters
+from nlp_jtbd.export.refi.codes import Candidate, Cluster, parse_candidates, parse_clusters
+from nlp_jtbd.export.refi.xml import timestamp
 
 # The tables a project needs: texts, themes and categories.
 REQUIRED = ("utterances", "clusters", "assignments", "predictions")
@@ -27,6 +28,37 @@ class ProjectInput:
     clusters: list[Cluster]
     assignments: pd.DataFrame
     predictions: pd.DataFrame
+    candidates: list[Candidate]
+    created: str  # xsd:dateTime of the analysis run, the date of every element
+
+
+def _created(folder: AnalysisFolder) -> str:
+    """When the analysis ran (summary.json's ``created``), else when its utterances were
+    written: a date that stays the same for the same folder, so exports are reproducible."""
+    import json
+
+    summary = folder.root / "summary.json"
+    try:
+        created = json.loads(summary.read_text("utf-8")).get("created")
+    except (OSError, ValueError, AttributeError):
+        created = None
+    if created:
+        return timestamp(created)
+    return timestamp(folder.path("utterances").stat().st_mtime)
+
+
+def _candidates(folder: AnalysisFolder) -> list[Candidate]:
+    """The job candidates (candidates.csv), when the analysis proposed any."""
+    path = folder.root / "candidates.csv"
+    if not path.exists():
+        return []
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise InputError(
+            f"cannot read it: {exc}", where=str(path), fix="re-run `jtbd analyze` to write it"
+        ) from exc
+    return parse_candidates(frame)
 
 
 def _require(frame: pd.DataFrame | None) -> pd.DataFrame:
@@ -83,7 +115,15 @@ def load_input(root: str | Path) -> ProjectInput:
             where=str(folder.path("assignments")),
             fix=_ONE_RUN,
         )
-    return ProjectInput(folder, utterances, clusters, assignments, predictions)
+    return ProjectInput(
+        folder,
+        utterances,
+        clusters,
+        assignments,
+        predictions,
+        candidates=_candidates(folder),
+        created=_created(folder),
+    )
 
 
 def check_labels(book: Codebook, data: ProjectInput) -> None:

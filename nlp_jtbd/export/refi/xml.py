@@ -3,7 +3,9 @@ elements in their parent's namespace and serialisation."""
 
 from __future__ import annotations
 
+import re
 import uuid
+from datetime import UTC, datetime
 
 import pandas as pd
 from lxml import etree
@@ -43,6 +45,49 @@ def clean(value: object) -> str:
     )
 
 
+_NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{p}{n}" for p in ("COM", "LPT") for n in range(10))}
+
+
+def file_name(name: str, taken: set[str]) -> str:
+    """``name`` as a file name every system accepts (tools save sources under their names):
+    no ``<>:"/\\|?*`` or control characters (→ ``_``), no trailing dot or space, no reserved
+    Windows name, at most 120 characters, and unique (case-insensitively) among ``taken``,
+    to which it is added."""
+    base = _NOT_IN_FILE_NAMES.sub("_", clean(name)).strip().rstrip(". ")[:120] or "source"
+    if base.split(".")[0].upper() in _RESERVED:
+        base = f"_{base}"
+    out, n = base, 1
+    while out.lower() in taken:
+        n += 1
+        out = f"{base}_{n}"
+    taken.add(out.lower())
+    return out
+
+
+def timestamp(value: object = None) -> str:
+    """An ``xsd:dateTime`` in UTC (``2026-01-31T12:00:00Z``) of ``value`` (an ISO date-time
+    string, a datetime or epoch seconds); the Unix epoch when it is missing or unreadable."""
+    when: datetime | None = None
+    if isinstance(value, datetime):
+        when = value
+    elif isinstance(value, int | float) and not missing(value):
+        when = datetime.fromtimestamp(float(value), UTC)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip().replace("Z", "+00:00")
+        if re.search(r"[+-]\d{4}$", text):  # +0000 -> +00:00
+            text = f"{text[:-2]}:{text[-2:]}"
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            when = None
+    if when is None:
+        when = datetime.fromtimestamp(0, UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
     """A child in the parent's namespace; attributes in order, values cleaned."""
     ns = etree.QName(parent).namespace
@@ -71,9 +116,11 @@ __all__ = [
     "USER_GUID",
     "USER_NAME",
     "clean",
+    "file_name",
     "guid",
     "local",
     "missing",
     "serialise",
     "sub",
+    "timestamp",
 ]

@@ -179,15 +179,18 @@ def _text_lines(path: Path, encoding: str | None, warnings: list[str]) -> Iterat
         return
     fallback: str | None = None
     fallback_lines: list[int] = []
-    number = 0
+    number, utf8_text = 0, False
     for number, (raw, line) in enumerate(iter_decoded_lines(_byte_chunks(path)), start=1):
         if line is None:
             if fallback is None:
                 fallback = guess_legacy_encoding(_non_utf8_sample(path))
             line = raw.decode(fallback, errors="replace")
             fallback_lines.append(number)
+        else:
+            utf8_text = utf8_text or not line.isascii()
         yield line
-    if fallback_lines and len(fallback_lines) < number:
+    # A file wholly in one code page (its ASCII lines read as UTF-8 too) does not mix encodings.
+    if fallback_lines and len(fallback_lines) < number and utf8_text:
         shown = ", ".join(map(str, fallback_lines[:10]))
         warnings.append(
             f"lines {shown}{' …' if len(fallback_lines) > 10 else ''}: not UTF-8, decoded as "
