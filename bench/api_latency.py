@@ -18,10 +18,7 @@ Usage: .venv/bin/python bench/api_latency.py [--seconds 20] [--clients 8 20] [--
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,14 +29,10 @@ from pathlib import Path
 import httpx
 from _record import record_block
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from api_server import serve  # the tests' real `jtbd serve` process
+
 REPO = Path(__file__).resolve().parents[1]
-ADMIN = "bench-admin"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _texts(n: int) -> list[str]:
@@ -138,53 +131,23 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 20])
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
-    port = _free_port()
-    with tempfile.TemporaryDirectory() as data:
-        env = {
-            **os.environ,
-            "JTBD_ADMIN_KEY": ADMIN,
-            "JTBD_DATA_DIR": data,
-            "JTBD_CACHE_DIR": str(Path(data) / "cache"),
-        }
-        env.pop("JTBD_DATABASE_URL", None)
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "jtbd"), "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            started = time.perf_counter()
-            while True:
-                try:
-                    if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.perf_counter() - started > 180:
-                    raise SystemExit("the server did not start")
-                time.sleep(0.2)
-            startup = time.perf_counter() - started
-            key = httpx.post(
-                f"{base}/v1/keys",
-                json={"all_projects": True},
-                headers={"Authorization": f"Bearer {ADMIN}"},
-            ).json()["key"]
-            headers = {"Authorization": f"Bearer {key}"}
-            texts = iter(_texts(1_000_000))
-            latencies = []
-            with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-                for _ in range(300):
-                    t = time.perf_counter()
-                    response = client.post("/v1/classify", json={"texts": [next(texts)]})
-                    latencies.append((time.perf_counter() - t) * 1000)
-                    response.raise_for_status()
-            loads = {n: _hammer(base, headers, texts, n, args.seconds) for n in args.clients}
-            waits, upload_s, upload_status = _health_during_upload(base, headers)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    started = time.perf_counter()
+    with (
+        tempfile.TemporaryDirectory() as data,
+        serve(Path(data), wait=180, JTBD_WARMUP="1") as served,
+    ):
+        startup = time.perf_counter() - started
+        base, headers = served.base, served.key()
+        texts = iter(_texts(1_000_000))
+        latencies = []
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+            for _ in range(300):
+                t = time.perf_counter()
+                response = client.post("/v1/classify", json={"texts": [next(texts)]})
+                latencies.append((time.perf_counter() - t) * 1000)
+                response.raise_for_status()
+        loads = {n: _hammer(base, headers, texts, n, args.seconds) for n in args.clients}
+        waits, upload_s, upload_status = _health_during_upload(base, headers)
     lines = [
         f"Server start-up to first healthy answer (model warm-up included): {startup:.1f} s.",
         "",

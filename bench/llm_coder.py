@@ -48,10 +48,11 @@ def server(args: argparse.Namespace) -> tuple[str, str, object]:
     if args.llm_url:
         return args.llm_url, args.llm_model, None
     sys.path.insert(0, str(REPO / "tests"))
+    import api_server
     import llm_server
 
     folder = llm_server.model_folder()
-    port = llm_server.free_port()
+    port = api_server.free_port()
     process = llm_server.start(folder, port, Path("/tmp/bench_llm_server.log"))
     return f"http://127.0.0.1:{port}", str(folder), process
 

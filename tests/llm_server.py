@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
+from api_server import wait_healthy
 
 CACHE = Path(os.environ.get("JTBD_TEST_LLM_DIR", Path.home() / ".cache/nlp_jtbd/test-llm"))
 CHAT_TEMPLATE = (
@@ -70,12 +68,6 @@ def model_folder() -> Path:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start(folder: Path, port: int, log: Path, wait: float = 300.0) -> subprocess.Popen:
     """``transformers serve`` with ``folder`` preloaded, answering on ``port`` (waits for
     /health)."""
@@ -85,20 +77,12 @@ def start(folder: Path, port: int, log: Path, wait: float = 300.0) -> subprocess
         process = subprocess.Popen(
             command, stdout=sink, stderr=subprocess.STDOUT, env=offline_env()
         )
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"transformers serve exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    process.kill()
-    raise RuntimeError(
-        f"transformers serve did not start in {wait:.0f} s: {log.read_text()[-2000:]}"
-    )
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/health", process, wait, interval=1.0)
+    except RuntimeError as exc:
+        process.kill()
+        raise RuntimeError(f"transformers serve: {exc}: {log.read_text()[-2000:]}") from None
+    return process
 
 
 if __name__ == "__main__":

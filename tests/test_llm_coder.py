@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-import llm_server
+import api_server
 import pandas as pd
 import pytest
 
@@ -45,7 +45,7 @@ def test_the_prompt_carries_every_definition_and_examples_in_the_utterance_langu
 
 def test_an_unreachable_server_is_retried_then_reported() -> None:
     client = ChatClient(
-        f"http://127.0.0.1:{llm_server.free_port()}", "m", max_retries=2, backoff=0.05
+        f"http://127.0.0.1:{api_server.free_port()}", "m", max_retries=2, backoff=0.05
     )
     started = time.perf_counter()
     with pytest.raises(ServiceError, match="failed after 3 attempts: cannot connect") as error:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import llm_server
+import api_server
 import pandas as pd
 import pytest
 
@@ -92,7 +92,7 @@ def test_the_prompt_carries_the_definition_and_quotes_of_different_customers() -
 
 def test_a_server_that_fails_leaves_the_extractive_name_and_says_so() -> None:
     client = ChatClient(
-        f"http://127.0.0.1:{llm_server.free_port()}", "tiny", max_retries=0, timeout=2
+        f"http://127.0.0.1:{api_server.free_port()}", "tiny", max_retries=0, timeout=2
     )
     namer = LLMNamer(client)
     name, named_by = namer.name_and_source(MEMBERS)
