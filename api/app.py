@@ -19,6 +19,7 @@ from api.routers import api_router
 from api.settings import Settings
 from api.trained import ClassifierCache
 from nlp_jtbd import __version__
+from nlp_jtbd.llm import LLMCoder
 
 
 def _warm_up(app: FastAPI) -> None:
@@ -35,6 +36,22 @@ def _warm_up(app: FastAPI) -> None:
     points = np.random.default_rng(0).normal(size=(60, 16)).astype(np.float32)
     points /= np.linalg.norm(points, axis=1, keepdims=True)
     HDBSCANClusterer().fit(UMAPReducer(random_state=0).fit_transform(points))
+
+
+def language_model(settings: Settings) -> LLMCoder | None:
+    """The language model that ``JTBD_LLM_URL``/``JTBD_LLM_MODEL`` name, asked about each
+    analysis's unsure codes (or all of them, ``JTBD_LLM_MODE=all``) and naming its candidates;
+    None when no server is configured. Callers never choose a server: that stays the
+    operator's."""
+    if not settings.llm_url:
+        return None
+    return LLMCoder(
+        settings.llm_url,
+        settings.llm_model or "",
+        llm_mode=settings.llm_mode,
+        api_key=settings.llm_key,
+        llm_timeout=settings.llm_timeout,
+    ).fit()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -63,7 +80,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = Database(settings.url())
     app.state.jobs = JobRunner(
-        app.state.db.sessions, settings.data_dir, settings.workers, settings.cache_max_vectors
+        app.state.db.sessions,
+        settings.data_dir,
+        settings.workers,
+        settings.cache_max_vectors,
+        llm=language_model(settings),
     )
     app.state.classifiers = ClassifierCache(app.state.db.sessions, settings.data_dir)
     app.state.classify_queue = ClassifyQueue(

@@ -28,6 +28,7 @@ from nlp_jtbd.analysis import AnalysisFolder, AnalysisInputs, AnalysisSettings, 
 from nlp_jtbd.analysis.folder import TABLES
 from nlp_jtbd.classify.store import MODELS
 from nlp_jtbd.errors import JTBDError, Problem, UsageError
+from nlp_jtbd.llm import LLMCoder
 
 MAX_ATTEMPTS = 3
 log = logging.getLogger("nlp_jtbd.api.jobs")
@@ -47,10 +48,12 @@ class JobRunner:
         data_dir: Path,
         workers: int = 1,
         cache_max_vectors: int | None = None,
+        llm: LLMCoder | None = None,
     ) -> None:
         self.sessions = sessions
         self.data_dir = data_dir
         self.cache_max_vectors = cache_max_vectors
+        self.llm = llm  # the server's language model, asked about every analysis's unsure codes
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="jtbd-job")
 
     def recover(self) -> None:
@@ -132,6 +135,7 @@ class JobRunner:
                     AnalysisFolder(root / "analysis"),
                     JobProgress(self, job_id),
                     cache_dir=cache,
+                    llm=self.llm,
                 )
             except JTBDError as exc:
                 raise renamed(exc, inputs.names) from exc
@@ -146,8 +150,9 @@ def is_string_or_object(column: object) -> bool:
 
 
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s'\"/:]+/)+([^\s'\"/:]+)")
-# Figures about the server, not the data: left out of what a caller reads.
-_SERVER_KEYS = frozenset({"peak_rss_mb_after", "peak_rss_mb"})
+# Figures about the server, not the data, and the address of the operator's language-model
+# server (``language_model.url``): left out of what a caller reads.
+_SERVER_KEYS = frozenset({"peak_rss_mb_after", "peak_rss_mb", "url"})
 
 
 def no_paths(value: object) -> object:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 MAX_OFFSET = 2**31 - 1
 """The largest page offset a listing takes (larger ones overflow the database's integers)."""
@@ -39,6 +40,19 @@ class Settings(BaseModel):
     cors_origins: list[str] = Field(default_factory=list)
     workers: int = Field(default=1, ge=1)
     warmup: bool = True
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_key: str | None = None
+    llm_mode: Literal["unsure", "all"] = "unsure"
+    llm_timeout: float = Field(default=60.0, gt=0)
+
+    @model_validator(mode="after")
+    def _llm_named(self) -> Settings:
+        if self.llm_url and not self.llm_model:
+            raise ValueError("JTBD_LLM_URL is set but JTBD_LLM_MODEL is not: name the model too")
+        if self.llm_url and not self.llm_url.startswith(("http://", "https://")):
+            raise ValueError(f"JTBD_LLM_URL must be an http(s) address, not {self.llm_url!r}")
+        return self
 
     @property
     def max_upload_bytes(self) -> int:
@@ -77,4 +91,7 @@ class Settings(BaseModel):
             values["workers"] = int(env["JTBD_WORKERS"])
         if env.get("JTBD_WARMUP"):
             values["warmup"] = env["JTBD_WARMUP"].lower() not in ("0", "false", "no")
+        for name in ("llm_url", "llm_model", "llm_key", "llm_mode", "llm_timeout"):
+            if env.get(f"JTBD_{name.upper()}"):
+                values[name] = env[f"JTBD_{name.upper()}"]
         return cls(**values)

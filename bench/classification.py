@@ -16,10 +16,10 @@
    written for the project by the starter sets' side, never trained on).
 6. Transfer: the same machinery cross-validated on public human-coded data in ../shared/data.
 
-Training examples: the starter sets (annotation_guides/examples/jtbd5/{en,ru,tr}.csv), plus the
-``*_broad.csv`` and ``*_focus.csv`` files of that folder once its AGREEMENT.md says they passed
-their blind second reading. ``--ship models/jtbd5`` trains the shipped model on them and writes
-it with its card.
+Training examples: the starter sets (annotation_guides/examples/jtbd5/{en,ru,tr}.csv), plus every
+other coded set of that folder (``*_broad.csv``, ``*_focus.csv``, ``*_price.csv``,
+``*_narrative.csv``) once its AGREEMENT.md records their blind second reading.
+``--ship models/jtbd5`` trains the shipped model on them and writes it with its card.
 
 Usage: .venv/bin/python bench/classification.py [--record] [--ship models/jtbd5]
 """
@@ -60,9 +60,17 @@ HEADER = ["| slice | n | macro-F1 | accuracy | kappa |", "|---|---:|---:|---:|--
 
 
 def training_examples(book: Codebook) -> tuple[CodedExamples, str]:
-    """The starter sets, plus the broad and focus sets once AGREEMENT.md is there."""
+    """The starter sets, plus every other coded set of the folder once AGREEMENT.md is there."""
     if (EXAMPLES / "AGREEMENT.md").exists():
-        return read_examples(EXAMPLES, book), "starter + broad + focus sets (agreed)"
+        examples = read_examples(EXAMPLES, book)
+        kinds = sorted(
+            {
+                Path(str(f)).stem.split("_", 1)[1]
+                for f in examples.frame["file"]
+                if "_" in Path(str(f)).stem
+            }
+        )
+        return examples, "starter + " + " + ".join(kinds) + " sets (agreed)"
     frames = [read_examples(EXAMPLES / f"{lang}.csv", book).frame for lang in ("en", "ru", "tr")]
     return CodedExamples(pd.concat(frames, ignore_index=True)), "starter sets"
 

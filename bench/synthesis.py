@@ -20,14 +20,18 @@ each, against 10 of 52 among the others).
   findings with lift ≥ 1.5 and q < 0.05;
 - the coder's category accuracy on the planted sentences, and wall time.
 
-With `--thresholds 0.8 0.88 0.92 0.95` it also measures the grouping's granularity trade-off:
-the synthesis re-run on the same analysis' coded utterances at each `distance_threshold` (ARI per
-category as above), and on 1,500 banking77 test queries (seed 0) as one category of one
-language, each query its own customer (ARI against the 77 intents, an utterance without a
-candidate counting as its own).
+With `--thresholds 0.92 adaptive` it also measures the grouping's cut: the synthesis re-run on
+the same analysis' coded utterances at each `distance_threshold` (`adaptive`: chosen per
+category from the data, the default; ARI, n90 and the cut per category as above), and on
+public labelled intent sets read from `../shared/data` (never copied here), each as one
+category of one language, each query its own customer: 1,500 banking77 and 1,500 clinc150
+test queries, subsets shaped like a planted category (4 intents × 20 queries and 10 × 15,
+three draws each), and multilingual sets (SIB-200 ru/en/tr topics, xSID tr/en intents, each
+text in one language only); ARI against the labels (an utterance without a candidate counting
+as its own) and the number of candidates.
 
 Usage: .venv/bin/python bench/synthesis.py [--record] [--analysis DIR] [--seed 42] [--corpus DIR]
-       [--thresholds T ...]
+       [--thresholds T|adaptive ...]
 (`--analysis DIR` scores a folder `jtbd analyze` already wrote instead of running it;
 `--corpus DIR` measures another corpus laid out the same way: `interviews/` with
 `manifest.csv`, `reviews/`, `metrics.csv`, `truth.csv`, `segments_planted.csv` and
@@ -39,6 +43,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -148,6 +153,20 @@ def link_finding(folder: Path, segment: str, candidate_ids: list[str]) -> dict[s
     return best
 
 
+def _name_on_item(
+    name: str, cid: str, placed: pd.DataFrame, here: pd.DataFrame, majority: pd.Series
+) -> bool:
+    """Whether the member statement a candidate's name was taken from is a planted sentence of
+    the candidate's majority planted item (not a side remark or another item)."""
+    words = set(re.findall(r"\w+", _norm(name)))  # the name's words, in its member's text
+    members = placed[placed["candidate_id"] == cid]
+    share = members["text"].map(lambda t: len(words & set(re.findall(r"\w+", _norm(t)))))
+    source = members[share >= max(0.8 * len(words), 1)]
+    item = here.drop_duplicates("utterance_id").set_index("utterance_id")["item_id"]
+    items = {item.get(u) for u in source["utterance_id"]} - {None}
+    return bool(items) and str(majority.get(cid, "-")).split(" ")[0] in items
+
+
 def score(folder: Path, corpus: Path = PLANTED) -> dict[str, object]:
     rows = planted_utterances(folder, corpus)
     result: dict[str, object] = {
@@ -204,6 +223,7 @@ def score(folder: Path, corpus: Path = PLANTED) -> dict[str, object]:
                 "customers": int(r.customers),
                 "planted": majority.get(r.candidate_id, "-"),
                 "readable": name_ok(r.name),
+                "on_item": _name_on_item(r.name, r.candidate_id, placed, here, majority),
             }
             for r in top.itertuples()
         ]
@@ -216,6 +236,7 @@ def score(folder: Path, corpus: Path = PLANTED) -> dict[str, object]:
             "n90": k90,
             "planted_items": int(rows.loc[rows["category"] == category, "item_id"].nunique()),
             "names_readable": sum(n["readable"] for n in names),
+            "names_on_item": sum(n["on_item"] for n in names),
             "names": names,
         }
         for link in links.itertuples():
@@ -247,8 +268,8 @@ def markdown(result: dict[str, object], seconds: float | None, command: str) -> 
     assert isinstance(per, dict)
     lines += [
         "| category | planted items | coded right | ARI | candidates | n90 | readable names "
-        "| planted link in A |",
-        "|---|---|---|---|---|---|---|---|",
+        "| names from the majority item | planted link in A |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]  # fmt: skip
     for category in CATEGORIES:
         e = per[category]
@@ -264,7 +285,7 @@ def markdown(result: dict[str, object], seconds: float | None, command: str) -> 
         lines.append(
             f"| {category} | {e['planted_items']} | {e['coded_right']}/{e['planted_sentences']} "
             f"| {e['ari']:.3f} | {e['candidates']} | {e['n90']} | {e['names_readable']}/{e['n90']} "
-            f"| {shown} |"
+            f"| {e['names_on_item']}/{e['n90']} | {shown} |"
         )
     lines += [
         "",
@@ -293,69 +314,8 @@ def markdown(result: dict[str, object], seconds: float | None, command: str) -> 
     return "\n".join(lines)
 
 
-def _ari(truth: pd.Series, found: pd.Series) -> float:
-    placed = found.fillna("").astype(str).tolist()
-    placed = [c or f"none-{i}" for i, c in enumerate(placed)]
-    return round(float(adjusted_rand_score(truth, placed)), 3)
-
-
-def threshold_grid(folder: Path, thresholds: list[float], corpus: Path = PLANTED) -> list[dict]:
-    """ARI per category on the planted corpus and on banking77 at each threshold."""
-    from _datasets import DATA
-
-    from nlp_jtbd.synthesis import Synthesis
-    from nlp_jtbd.synthesis.pipeline import coded_evidence
-    from nlp_jtbd.tables import read_utterances
-
-    utt = read_utterances(folder / "utterances.parquet")
-    codes = pd.read_csv(folder / "predictions.csv", dtype=str, keep_default_na=False)
-    evidence = coded_evidence(utt, codes.drop(columns="candidate_id", errors="ignore"))
-    rows = planted_utterances(folder, corpus).drop(columns="candidate_id", errors="ignore")
-    bank = pd.read_csv(DATA / "banking77" / "test.csv").sample(1500, random_state=0)
-    queries = pd.DataFrame(
-        {
-            "utterance_id": [f"b{i}" for i in range(len(bank))],
-            "text": bank["text"].to_numpy(),
-            "category": "main_job",
-            "lang": "en",
-            "doc_id": [f"q{i}" for i in range(len(bank))],
-        }
-    )
-    out = []
-    for threshold in thresholds:
-        model = Synthesis(distance_threshold=threshold, random_state=42).fit(evidence)
-        placed = rows.merge(
-            model.assignments_[["utterance_id", "candidate_id"]].drop_duplicates("utterance_id"),
-            on="utterance_id",
-            how="left",
-        )
-        entry: dict[str, object] = {"threshold": threshold}
-        for category in CATEGORIES:
-            here = placed[(placed["category"] == category) & (placed["label"] == category)]
-            entry[category] = _ari(here["item_id"], here["candidate_id"])
-        entry["mean"] = round(sum(entry[c] for c in CATEGORIES) / 3, 3)  # type: ignore[misc]
-        banking = Synthesis(distance_threshold=threshold, min_words=1, random_state=0)
-        banking.fit(queries)
-        entry["banking77"] = _ari(bank["category"], banking.assignments_["candidate_id"])
-        entry["banking77_candidates"] = len(banking.candidates_)
-        out.append(entry)
-    return out
-
-
-def grid_markdown(grid: list[dict], command: str) -> str:
-    lines = [
-        f"`{command}`",
-        "",
-        "| distance threshold | planted main_job | trigger | barrier | mean | banking77 ARI "
-        "| banking77 candidates (77 intents) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for g in grid:
-        lines.append(
-            f"| {g['threshold']} | {g['main_job']:.3f} | {g['trigger']:.3f} | {g['barrier']:.3f} "
-            f"| {g['mean']:.3f} | {g['banking77']:.3f} | {g['banking77_candidates']} |"
-        )
-    return "\n".join(lines)
+def _threshold(text: str) -> float | None:
+    return None if text == "adaptive" else float(text)
 
 
 def main() -> None:
@@ -365,7 +325,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--corpus", type=Path, default=PLANTED, help="a corpus laid out like it")
     parser.add_argument(
-        "--thresholds", type=float, nargs="*", help="also measure these grouping thresholds"
+        "--thresholds",
+        type=_threshold,
+        nargs="*",
+        help="also measure these grouping thresholds ('adaptive': chosen from the data)",
     )
     args = parser.parse_args()
     os.environ.setdefault("JTBD_CACHE_DIR", str(Path(tempfile.gettempdir()) / "jtbd_bench_cache"))
@@ -386,11 +349,13 @@ def main() -> None:
         print(result["message"], file=sys.stderr)
         sys.exit(3)
     if args.thresholds:
+        from _synthesis_grid import grid_markdown, threshold_grid
+
         grid = threshold_grid(folder, args.thresholds, args.corpus)
         print(json.dumps(grid))
         if args.record:
             command = ".venv/bin/python bench/synthesis.py --analysis DIR --thresholds " + " ".join(
-                str(t) for t in args.thresholds
+                str(t or "adaptive") for t in args.thresholds
             )
             record_block("synthesis_grouping", grid_markdown(grid, command))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -100,3 +101,26 @@ def llm_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     yield f"http://127.0.0.1:{port}", str(folder)
     process.kill()
     process.wait()
+
+
+PLANTED_STATEMENTS = Path(__file__).parent / "data" / "synthesis" / "planted.csv"
+
+
+def planted_statements(
+    cache_dir: Path, languages: tuple[str, ...] | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """tests/data/synthesis/planted.csv (only ``languages`` where given) as synthesis evidence,
+    with ids and documents, and its USE vectors embedded into a fresh cache at ``cache_dir``."""
+    from nlp_jtbd.embed import EmbeddingCache, embed_texts, get_embedder
+
+    frame = pd.read_csv(PLANTED_STATEMENTS)
+    if languages is not None:
+        frame = frame[frame["lang"].isin(languages)].reset_index(drop=True)
+    frame["utterance_id"] = [f"u{i:02d}" for i in range(len(frame))]
+    frame["doc_id"] = "doc-" + frame["customer_id"]
+    cache = EmbeddingCache(cache_dir)
+    try:
+        vectors, _ = embed_texts(frame["text"].tolist(), get_embedder("use"), cache)
+    finally:
+        cache.close()
+    return frame, vectors

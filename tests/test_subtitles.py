@@ -313,3 +313,25 @@ def test_recurring_display_names_when_some_cues_are_unnamed(write) -> None:
         ("iPhone de Ana", "It was simple."),
     ]
     assert dict(zip(frame.speaker, frame.role, strict=True))["Ivan - Sales"] == "interviewer"
+
+
+def test_unpunctuated_auto_captions_become_pieces_cut_at_cues_with_their_own_times(write) -> None:
+    phrases = [
+        "so what made you start looking for a new crm",
+        "well our sales rep left and took half the client list",
+        "with him and we had no record of any conversation",
+        "i was worried the team would never log their calls",
+    ]
+    cues = [
+        f"{i // 20:02d}:{i * 3 % 60:02d}.000 --> {i // 20:02d}:{i * 3 % 60 + 2:02d}.500\n"
+        f"{phrases[i % 4]}\n"
+        for i in range(40)
+    ]
+    frame, _ = ingest(write("auto.vtt", "WEBVTT\n\n" + "\n".join(cues)))
+    spoken = " ".join(phrases[i % 4] for i in range(40))
+    assert " ".join(frame["text"]) == spoken  # nothing lost, nothing repeated
+    assert len(frame) > 1 and (frame["text"].str.len() <= 300).all()
+    # each piece starts where a cue starts, so its time is the time it was said
+    firsts = {phrase.split()[0] + " " + phrase.split()[1] for phrase in phrases}
+    assert all(" ".join(text.split()[:2]) in firsts for text in frame["text"])
+    assert frame["start_s"].is_monotonic_increasing and frame["start_s"].iloc[1] > 0

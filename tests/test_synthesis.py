@@ -8,32 +8,21 @@ real (USE)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import planted_statements
 from sklearn.metrics import adjusted_rand_score
 
 from nlp_jtbd.cross import cross_analysis
-from nlp_jtbd.embed import EmbeddingCache, embed_texts, get_embedder
 from nlp_jtbd.errors import UsageError
 from nlp_jtbd.synthesis import CANDIDATE_COLUMNS, Members, Synthesis, clean_phrase, parse_links
-
-PLANTED = Path(__file__).parent / "data" / "synthesis" / "planted.csv"
 
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, np.ndarray]:
-    frame = pd.read_csv(PLANTED)
-    frame["utterance_id"] = [f"u{i:02d}" for i in range(len(frame))]
-    frame["doc_id"] = "doc-" + frame["customer_id"]
+    frame, vectors = planted_statements(tmp_path_factory.mktemp("synthesis-cache"))
     frame["coder"] = "model"
-    cache = EmbeddingCache(tmp_path_factory.mktemp("synthesis-cache"))
-    try:
-        vectors, _ = embed_texts(frame["text"].tolist(), get_embedder("use"), cache)
-    finally:
-        cache.close()
     return frame, vectors
 
 

@@ -51,6 +51,10 @@ def test_predictions_carry_candidates_and_read_without_a_join(bundled_analysis: 
         assert (
             counts["in_candidates"] + counts["in_no_candidate"] + counts["without_content"] == coded
         )
+    # the cut each category was grouped at, chosen from its own statements
+    assert set(summary["cuts"]) <= set(summary["categories"])
+    assert all(0.0 < cut < 2.0 for cut in summary["cuts"].values() if cut is not None)
+    assert {"main_job", "trigger", "barrier"} <= set(summary["cuts"])
 
 
 def test_the_crossing_and_profiles_run_over_candidates(bundled_analysis: Path) -> None:
@@ -66,6 +70,12 @@ def test_the_crossing_and_profiles_run_over_candidates(bundled_analysis: Path) -
     assert "item_name" in findings.columns
     quotes = [q for ids in findings["quote_ids"].dropna() for q in ids.split()]
     assert len(quotes) == len(set(quotes))
+    # a barrier candidate holds a segment back; jobs, triggers and JTBD segments drive it
+    for finding in findings.itertuples():
+        barrier = finding.dimension in ("candidate", "category") and str(finding.item).startswith(
+            "barrier"
+        )
+        assert finding.direction == ("held back by" if barrier else "driven by"), finding
 
 
 def test_the_report_leads_with_the_candidate_jobs(bundled_analysis: Path) -> None:

@@ -143,6 +143,10 @@ def synthesize_into(
         **({"naming": namer.audit_.record()} if hasattr(namer, "audit_") else {}),
         "candidates": len(result.candidates),
         "categories": result.coverage,
+        "cuts": {
+            category: None if cut is None else round(float(cut), 2)
+            for category, cut in result.cuts.items()
+        },
         "seconds": round(time.perf_counter() - started, 2),
     }
     folder.write_json("summary", summary)

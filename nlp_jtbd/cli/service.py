@@ -14,10 +14,27 @@ def serve(
 ) -> None:
     """Run the HTTP API (settings from JTBD_* environment variables; see README)."""
     import uvicorn
+    from pydantic import ValidationError
 
     from api import create_app
+    from api.settings import Settings
+    from nlp_jtbd.errors import UsageError
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    try:
+        settings = Settings.from_env()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise UsageError(
+            f"invalid service setting {where}: {first['msg']}",
+            fix="correct the JTBD_* environment variable (see the README's HTTP API section)",
+        ) from exc
+    except ValueError as exc:
+        raise UsageError(
+            f"invalid service setting: {exc}",
+            fix="correct the JTBD_* environment variable (see the README's HTTP API section)",
+        ) from exc
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 def openapi() -> None:

@@ -102,6 +102,8 @@ def _direction(dimension: str, item: str, rows: pd.DataFrame) -> str:
         )
     if dimension == "category":
         return "held back by" if item == "barrier" else "driven by"
+    if dimension == "jtbd_segment":  # customers grouped by their main job
+        return "driven by"
     if "category" in rows.columns:
         categories = rows.loc[rows["item"] == item, "category"].dropna()
         categories = categories[categories != "none"]

@@ -44,6 +44,8 @@ def document_rows(
             length += len(piece.text)
         merged = "".join(parts)
         spans = split_sentences(merged, lang) if split else [_strip_span(merged)]
+        if split and len(turn.pieces) > 1 and turn.pieces[0].start_s is not None:
+            spans = _cut_at_cues(merged, spans, starts[1:])
         for sentence_index, (a, b, text) in enumerate(_speech_spans(merged, spans)):
             first = max(bisect_right(starts, a) - 1, 0)
             last = max(bisect_right(starts, b - 1) - 1, 0)
@@ -73,6 +75,37 @@ def document_rows(
                 }
             )
     return rows
+
+
+SPOKEN_PIECE_CHARS = 300
+"""A timed transcript's sentence longer than this (auto-captions and speech-to-text without
+punctuation run for minutes without a sentence end) is cut where its cues or segments begin,
+into pieces of at most about this length: the pauses the captioner heard, each with its own
+start time. About 50 words, the length of a long spoken sentence."""
+
+
+def _cut_at_cues(
+    merged: str, spans: list[tuple[int, int]], cue_starts: list[int]
+) -> list[tuple[int, int]]:
+    """Cut spans longer than :data:`SPOKEN_PIECE_CHARS` at the cue starts inside them, each
+    piece as long as it can be without passing the limit (a single longer cue stays whole)."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if b - a <= SPOKEN_PIECE_CHARS:
+            out.append((a, b))
+            continue
+        inside = [c for c in cue_starts[bisect_right(cue_starts, a) :] if c < b]
+        start, last = a, a
+        for cue in inside:
+            if cue - start > SPOKEN_PIECE_CHARS and last > start:
+                out.append((start, last))
+                start = last
+            last = cue
+        if b - start > SPOKEN_PIECE_CHARS and last > start:
+            out.append((start, last))
+            start = last
+        out.append((start, b))
+    return [(x, len(merged[:y].rstrip())) for x, y in out]
 
 
 def _speech_spans(merged: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:

@@ -77,9 +77,7 @@ class LLMCoder(BaseEstimator):
                 "`llm_model` is empty", fix="name the model the server serves, e.g. qwen2.5:7b"
             )
         if self.llm_mode not in MODES:
-            raise UsageError(
-                f"`llm_mode` must be one of {', '.join(MODES)}, got {self.llm_mode!r}"
-            )
+            raise UsageError(f"`llm_mode` must be one of {', '.join(MODES)}, got {self.llm_mode!r}")
         if self.concurrency < 1 or self.examples_per_label < 0:
             raise UsageError("`concurrency` must be ≥ 1 and `examples_per_label` ≥ 0")
         book = self.codebook if isinstance(self.codebook, Codebook) else None

@@ -39,10 +39,15 @@ NEEDED = ("utterance_id", "text", "category")
 class Synthesis(BaseEstimator):
     """Candidates per category from coded utterances (see the module docstring).
 
-    ``distance_threshold`` (average cosine distance between language-centred statements,
-    default 0.92) was chosen on the team's planted corpus (``bench/synthesis.py``): 0.8 splits
-    each planted job by language and wording (mean ARI 0.38), 0.92 gives 0.78, and above 0.95
-    different jobs merge.
+    ``distance_threshold`` (average cosine distance between language-centred statements at
+    which a category's dendrogram is cut) is None by default: each category's cut is chosen
+    from its own data (:mod:`nlp_jtbd.synthesis.cut`: the coarsest cut whose cross-language
+    silhouette is within one standard error of the best), because no fixed cut suits every
+    corpus: on the team's planted corpus (4 items per category in three languages) 0.92 did
+    well and 0.8 split every item, while 1,500 banking77 queries (77 intents) want cuts near
+    0.7 (0.92 left 16 candidates, ARI 0.10). Give a number to pin the cut
+    (``bench/synthesis.py --thresholds 0.92 adaptive`` measures both); ``thresholds_`` holds
+    the cut used per category.
 
     ``fit(evidence, vectors)``: ``evidence`` has ``utterance_id, text, category`` and, where
     known, ``customer_id`` (else ``doc_id`` is the customer), ``doc_id``, ``lang`` and
@@ -53,7 +58,7 @@ class Synthesis(BaseEstimator):
     def __init__(
         self,
         max_candidates: int | None = None,
-        distance_threshold: float = 0.92,
+        distance_threshold: float | None = None,
         attach_similarity: float = 0.35,
         min_customers: int = 2,
         min_words: int = MIN_WORDS,
@@ -104,9 +109,13 @@ class Synthesis(BaseEstimator):
         category_of = frame["category"].to_numpy()
         content = frame["_content"].to_numpy()
         customer_of = frame["_customer"].to_numpy()
+        lang_of = frame["lang"].to_numpy()
+        self.thresholds_: dict[str, float | None] = {}
         for category in categories:
             index = np.flatnonzero((category_of == category) & content)
-            groups = self._group(centred[position[index]], customer_of[index])
+            groups, self.thresholds_[category] = self._group(
+                centred[position[index]], customer_of[index], lang_of[index]
+            )
             for number, members in enumerate(groups, start=1):
                 rows_of = index[members]
                 cid = f"{category}-{number}"
@@ -169,28 +178,32 @@ class Synthesis(BaseEstimator):
         finally:
             cache.close()
 
-    def _group(self, vectors: np.ndarray, customers: np.ndarray) -> list[np.ndarray]:
-        """The candidates among one category's rows, as row positions, most customers first."""
+    def _group(
+        self, vectors: np.ndarray, customers: np.ndarray, langs: np.ndarray
+    ) -> tuple[list[np.ndarray], float | None]:
+        """The candidates among one category's rows, as row positions, most customers first,
+        and the cut used."""
         if not len(vectors):
-            return []
+            return [], None
         grouper = CandidateGrouper(
             distance_threshold=self.distance_threshold,
             max_points=self.max_points,
             micro_clusters=self.micro_clusters,
+            max_groups=self.max_candidates,
             random_state=self.random_state,
-        )
-        labels = grouper.fit(vectors).labels_
+        ).fit(vectors, langs)
+        labels, cut = grouper.labels_, grouper.distance_threshold_
         reach = _reach(labels, customers)
         keep = [g for g, n in reach.items() if n >= self.min_customers]
         if self.max_candidates is not None and len(keep) > self.max_candidates:
             labels = merge_closest(labels, vectors, keep, self.max_candidates)
             keep = [g for g in keep if (labels == g).any()]
         if not keep:
-            return []
+            return [], cut
         labels = self._attach(labels, vectors, keep)
         groups = [np.flatnonzero(labels == g) for g in keep]
         sizes = [(-len(set(customers[m])), -len(m), int(m[0])) for m in groups]
-        return [groups[i] for i in sorted(range(len(groups)), key=sizes.__getitem__)]
+        return [groups[i] for i in sorted(range(len(groups)), key=sizes.__getitem__)], cut
 
     def _attach(self, labels: np.ndarray, vectors: np.ndarray, keep: list[int]) -> np.ndarray:
         """Rows outside every candidate join the nearest one when similar enough; others -1."""

@@ -25,6 +25,7 @@ class SynthesisResult:
     candidate_of: pd.Series
     forces_of: pd.Series | None = None  # the same for the Four Forces codes, where given
     coverage: dict[str, dict[str, int]] = field(default_factory=dict)
+    cuts: dict[str, float | None] = field(default_factory=dict)  # grouping cut per category
 
 
 def coded_evidence(
@@ -90,6 +91,7 @@ def synthesize(
         of["jtbd5"],
         of["forces4"] if len(parts) > 1 else None,
         estimator.coverage_,
+        dict(estimator.thresholds_),
     )
 
 
