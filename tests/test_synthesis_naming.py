@@ -11,7 +11,7 @@ import pytest
 
 from nlp_jtbd.synthesis import ExtractiveNamer, Members, clean_phrase
 from nlp_jtbd.synthesis.naming import name_candidate
-from nlp_jtbd.synthesis.phrases import reads_whole, spans
+from nlp_jtbd.synthesis.phrases import best_phrase, reads_whole, spans
 
 
 def members(category: str, *said: tuple[str, str]) -> Members:
@@ -123,3 +123,15 @@ def test_who_named_a_candidate_is_known_for_any_namer() -> None:
     job = members("main_job", ("en", "We needed invoices paid on time without chasing anyone."))
     assert name_candidate(ExtractiveNamer(), job)[1] == "extractive"
     assert name_candidate(PlainNamer(), job) == ("Get invoices paid on time", "plainnamer")
+
+
+def test_a_name_does_not_carry_one_members_person_or_place() -> None:
+    # "Derek" is one member's colleague: the statement the members share is about people who
+    # quit over their hours, said without him
+    texts = [
+        "So that the schedule fills itself. And so people like Derek don't quit over hours.",
+        "People quit when their hours are a mess, so we needed fair shifts.",
+        "Good people don't quit if the hours are fair.",
+    ]
+    name = best_phrase(texts, [0.9, 0.8, 0.7])
+    assert "Derek" not in name and "quit" in name

@@ -227,6 +227,21 @@ def shared_score(phrase: str, others: Sequence[set[str]]) -> float:
     return sum(min(len(other & own), 2) for other in others) / (2 * len(others))
 
 
+def _capitalised(texts: Sequence[str], min_members: int = 1) -> set[str]:
+    """Capitalised words inside sentences (names of people, places, products: "Derek",
+    "WhatsApp") used by at least ``min_members`` of ``texts``."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        found = set()
+        for sentence in re.split(r"(?<=[.!?…])\s+", str(text)):
+            for word in _WORD.findall(sentence)[1:]:
+                if word[:1].isupper() and not word.isupper():
+                    found.add(word)
+        for word in found:
+            counts[word] = counts.get(word, 0) + 1
+    return {word for word, n in counts.items() if n >= min_members}
+
+
 def opens_with_list(phrase: str) -> bool:
     """Whether ``phrase`` opens with a list: its first two comma-separated pieces have at most
     two words each ("Deposits, supplier payments, wages, …")."""
@@ -246,9 +261,11 @@ def best_phrase(
     members: shared content (:func:`shared_score`), plus half the member's closeness, plus 0.15
     when it reads whole and 0.1 when it opens a sentence; minus 0.25 for a dependent opening,
     0.1 under 5 words, 0.2 when it opens with or inside a list ("Deposits, supplier
-    payments, wages, …") or asks a question, 0.03 per word past 12 and 0.1 more per word
-    past 14. '' when no phrase has 3 words."""
+    payments, wages, …") or asks a question, 0.2 when it names a person, place or product
+    (a capitalised word inside a sentence) that no other member names ("people like Derek"),
+    0.03 per word past 12 and 0.1 more per word past 14. '' when no phrase has 3 words."""
     bags = [stems(t) for t in texts[:peers]]
+    shared_names = _capitalised(texts[:peers], min_members=2)
     best, best_score = "", float("-inf")
     for i, text in enumerate(texts[:look_at]):
         others = bags[:i] + bags[i + 1 :]
@@ -261,6 +278,7 @@ def best_phrase(
             score = shared_score(phrase, others) + 0.5 * closeness
             score += 0.15 * reads_whole(phrase) + 0.1 * opens - 0.25 * (first in _DEPENDENT)
             score -= 0.1 * (words < 5) + 0.2 * listed
+            score -= 0.2 * bool(_capitalised([phrase]) - shared_names)  # one member's "Derek"
             score -= 0.03 * max(0, words - 12) + 0.1 * max(0, words - 14)
             if score > best_score + 1e-9:
                 best, best_score = phrase, score
