@@ -46,25 +46,26 @@ def choose_cut(
     weights: np.ndarray | None = None,
     max_groups: int | None = None,
     readable: int | None = None,
+    tree: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[float, dict[float, float]]:
     """The chosen cut (cosine distance) for average linkage over ``vectors`` and each grid
     cut's score (``-inf`` where fewer than two groups are scored, more than ``max_groups``
     groups of :data:`MIN_CORE` members remain, or more than ``readable`` groups are needed to
     hold 90 % of the rows). ``weights``: how many rows each point stands for (its standard
-    error counts the points' effective number)."""
+    error counts the points' effective number). ``tree``: :func:`dendrogram` of ``vectors``,
+    where the caller has it already."""
     n = len(vectors)
     weights = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     if n < 4:
         return FALLBACK_CUT, {}
-    distances = pdist(np.asarray(vectors, dtype=np.float64), "cosine")
-    tree = linkage(np.clip(distances, 0.0, 2.0), "average")
+    distances, tree = dendrogram(vectors) if tree is None else tree
     mask = _comparable(langs, weights, n)
     pairs = np.where(mask, squareform(distances), 0.0)  # the distances a silhouette compares
     compared = mask.astype(np.float64)
     scores: dict[float, float] = {}
     errors: dict[float, float] = {}
     for cut in CUT_GRID:
-        labels = fcluster(tree, cut, "distance") - 1
+        labels = groups_at(tree, cut)
         if readable is not None and holding(labels, weights, 0.9) > readable:
             scores[cut], errors[cut] = float("-inf"), 0.0
             continue
@@ -75,6 +76,17 @@ def choose_cut(
     best = max(finite, key=lambda c: (scores[c], -c))
     floor = scores[best] - errors[best]
     return max(c for c in finite if scores[c] >= floor), scores
+
+
+def dendrogram(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The condensed cosine distances of ``vectors`` and their average-linkage tree."""
+    distances = pdist(np.asarray(vectors, dtype=np.float64), "cosine")
+    return distances, linkage(np.clip(distances, 0.0, 2.0), "average")
+
+
+def groups_at(tree: np.ndarray, cut: float) -> np.ndarray:
+    """Each point's group (0, 1, …) when ``tree`` is cut at cosine distance ``cut``."""
+    return (fcluster(tree, cut, "distance") - 1).astype(np.int64)
 
 
 def holding(labels: np.ndarray, weights: np.ndarray, share: float) -> int:
@@ -128,4 +140,4 @@ def _score(
     return mean, float(np.sqrt(spread / effective))
 
 
-__all__ = ["CUT_GRID", "CUT_MAX", "MIN_CORE", "choose_cut", "holding"]
+__all__ = ["CUT_GRID", "CUT_MAX", "MIN_CORE", "choose_cut", "dendrogram", "groups_at", "holding"]

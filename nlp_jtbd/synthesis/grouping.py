@@ -24,11 +24,10 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.cluster import AgglomerativeClustering
 from sklearn.preprocessing import normalize
 
 from nlp_jtbd.errors import UsageError
-from nlp_jtbd.synthesis.cut import MIN_CORE, choose_cut
+from nlp_jtbd.synthesis.cut import MIN_CORE, choose_cut, dendrogram, groups_at
 
 MIN_LANGUAGE_ROWS = 5  # a language needs this many rows for its own mean
 MIN_READABLE, MAX_READABLE = 4, 30  # bounds of the default cap on a category's groups
@@ -113,17 +112,15 @@ class CandidateGrouper(BaseEstimator):
     def _agglomerate(
         self, vectors: np.ndarray, langs: np.ndarray | None, weights: np.ndarray | None
     ) -> np.ndarray:
+        tree = dendrogram(vectors)  # built once: the cut is chosen and made on the same tree
         threshold = self.distance_threshold
         if threshold is None:
             total = float(len(vectors) if weights is None else np.sum(weights))
             threshold, self.cut_scores_ = choose_cut(
-                vectors, langs, weights, self.max_groups, readable_groups(total)
+                vectors, langs, weights, self.max_groups, readable_groups(total), tree=tree
             )
         self.distance_threshold_ = threshold
-        model = AgglomerativeClustering(
-            n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold
-        )
-        return model.fit_predict(vectors).astype(np.int64)
+        return groups_at(tree[1], threshold)
 
 
 def readable_groups(rows: float) -> int:
