@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from nlp_jtbd.ingest.model import Document, Role
 from nlp_jtbd.ingest.normalise import is_speech, tidy
@@ -94,9 +94,8 @@ def _cut_at_cues(
         if b - a <= SPOKEN_PIECE_CHARS:
             out.append((a, b))
             continue
-        inside = [c for c in cue_starts[bisect_right(cue_starts, a) :] if c < b]
         start, last = a, a
-        for cue in inside:
+        for cue in cue_starts[bisect_right(cue_starts, a) : bisect_left(cue_starts, b)]:
             if cue - start > SPOKEN_PIECE_CHARS and last > start:
                 out.append((start, last))
                 start = last
@@ -105,7 +104,14 @@ def _cut_at_cues(
             out.append((start, last))
             start = last
         out.append((start, b))
-    return [(x, len(merged[:y].rstrip())) for x, y in out]
+    return [(x, _before_space(merged, x, y)) for x, y in out]
+
+
+def _before_space(text: str, start: int, end: int) -> int:
+    """``end`` moved back over the whitespace that ends ``text[start:end]``."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _speech_spans(merged: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
