@@ -12,15 +12,13 @@ from pydantic import BaseModel, Field, model_validator
 MAX_OFFSET = 2**31 - 1
 """The largest page offset a listing takes (larger ones overflow the database's integers)."""
 
-# Numeric settings read from ``JTBD_<NAME>`` (see the README's HTTP API section).
-_NUMBERS: dict[str, type] = {
-    "max_text_chars": int,
-    "max_request_chars": int,
-    "max_request_mb": float,
-    "classify_queue": int,
-    "classify_wait_s": float,
-    "cache_max_vectors": int,
-}
+# Settings read as they are from ``JTBD_<NAME>`` (see the README's HTTP API section); the model
+# converts and checks them, so a bad value is reported with its variable.
+_PLAIN = (
+    "database_url", "data_dir", "admin_key", "max_upload_mb", "max_texts", "max_text_chars",
+    "max_request_chars", "max_request_mb", "classify_queue", "classify_wait_s",
+    "cache_max_vectors", "workers", "llm_url", "llm_model", "llm_key", "llm_mode", "llm_timeout",
+)  # fmt: skip
 
 
 class Settings(BaseModel):
@@ -71,27 +69,11 @@ class Settings(BaseModel):
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
-        values: dict[str, object] = {}
-        if env.get("JTBD_DATABASE_URL"):
-            values["database_url"] = env["JTBD_DATABASE_URL"]
-        if env.get("JTBD_DATA_DIR"):
-            values["data_dir"] = Path(env["JTBD_DATA_DIR"])
-        if env.get("JTBD_ADMIN_KEY"):
-            values["admin_key"] = env["JTBD_ADMIN_KEY"]
-        if env.get("JTBD_MAX_UPLOAD_MB"):
-            values["max_upload_mb"] = float(env["JTBD_MAX_UPLOAD_MB"])
-        if env.get("JTBD_MAX_TEXTS"):
-            values["max_texts"] = int(env["JTBD_MAX_TEXTS"])
-        for name, kind in _NUMBERS.items():
-            if env.get(f"JTBD_{name.upper()}"):
-                values[name] = kind(env[f"JTBD_{name.upper()}"])
+        values: dict[str, object] = {
+            name: env[f"JTBD_{name.upper()}"] for name in _PLAIN if env.get(f"JTBD_{name.upper()}")
+        }
         if env.get("JTBD_CORS_ORIGINS"):
             values["cors_origins"] = [o.strip() for o in env["JTBD_CORS_ORIGINS"].split(",")]
-        if env.get("JTBD_WORKERS"):
-            values["workers"] = int(env["JTBD_WORKERS"])
         if env.get("JTBD_WARMUP"):
             values["warmup"] = env["JTBD_WARMUP"].lower() not in ("0", "false", "no")
-        for name in ("llm_url", "llm_model", "llm_key", "llm_mode", "llm_timeout"):
-            if env.get(f"JTBD_{name.upper()}"):
-                values[name] = env[f"JTBD_{name.upper()}"]
         return cls(**values)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from api_server import serve
 
 BACKCHANNELS = ["Mm-hm.", "Yeah.", "Okay.", "Right.", "Uh-huh.", "Sure.", "Hmm.", "Yes.", "Mhm."]
@@ -67,11 +68,21 @@ def test_analyses_ask_the_configured_language_model_and_record_its_codes(
     assert url not in str(summary)  # the operator's server address is not shown to callers
 
 
-def test_a_language_model_url_without_a_model_stops_the_service_with_a_clear_message(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({"JTBD_LLM_URL": "http://127.0.0.1:9"}, "JTBD_LLM_MODEL"),  # a server, but no model
+        ({"JTBD_LLM_URL": "ftp://127.0.0.1", "JTBD_LLM_MODEL": "m"}, "http(s) address"),
+        ({"JTBD_LLM_MODE": "sometimes"}, "JTBD_LLM_MODE"),
+        ({"JTBD_WORKERS": "two"}, "JTBD_WORKERS"),
+    ],
+)
+def test_a_bad_setting_stops_the_service_with_a_message_naming_it(
+    tmp_path: Path, settings: dict[str, str], named: str
 ) -> None:
-    env = {**os.environ, "JTBD_DATA_DIR": str(tmp_path), "JTBD_LLM_URL": "http://127.0.0.1:9"}
-    env.pop("JTBD_LLM_MODEL", None)
+    env = {**os.environ, "JTBD_DATA_DIR": str(tmp_path), **settings}
+    if "JTBD_LLM_URL" in settings and "JTBD_LLM_MODEL" not in settings:
+        env.pop("JTBD_LLM_MODEL", None)
     done = subprocess.run(
         [str(Path(sys.executable).parent / "jtbd"), "serve", "--port", "9"],
         env=env,
@@ -80,4 +91,4 @@ def test_a_language_model_url_without_a_model_stops_the_service_with_a_clear_mes
         timeout=120,
     )
     assert done.returncode != 0
-    assert "JTBD_LLM_MODEL" in done.stderr and "Traceback" not in done.stderr
+    assert named in done.stderr and "Traceback" not in done.stderr

@@ -24,14 +24,10 @@ def serve(
         settings = Settings.from_env()
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        where = f" JTBD_{str(first['loc'][0]).upper()}" if first["loc"] else ""
+        message = first["msg"].removeprefix("Value error, ")
         raise UsageError(
-            f"invalid service setting {where}: {first['msg']}",
-            fix="correct the JTBD_* environment variable (see the README's HTTP API section)",
-        ) from exc
-    except ValueError as exc:
-        raise UsageError(
-            f"invalid service setting: {exc}",
+            f"invalid service setting{where}: {message}",
             fix="correct the JTBD_* environment variable (see the README's HTTP API section)",
         ) from exc
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
