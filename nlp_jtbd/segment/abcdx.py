@@ -2,8 +2,13 @@
 
 Rules (printed by the CLI and stored with the result):
 
-1. **Transform**: a metric that is non-negative and right-skewed (sample skewness > 1, typical
-   of money: average check, LTV, CAC) is replaced by ``log1p``.
+1. **Transform**: a metric that is non-negative and either right-skewed (sample skewness > 1)
+   or spread over an order of magnitude or more (its 95th percentile at least ten times its
+   5th), as money is (average check, LTV, CAC), is replaced by ``log1p``: a customer spending
+   twice as much differs as much at 1,000 as at 100,000. Skewness alone misses money that
+   comes in a few tiers (a high-value tier of a third of the customers makes LTV bimodal, not
+   skewed); left linear, the top tier's own spread outweighs the gaps between the lower tiers
+   and k-means splits the top tier while merging the others.
 2. **Robust standardisation**: ``(x - median) / (1.4826 * MAD)``; when the MAD is 0 (more than
    half the customers share one value) the IQR / 1.349 is used, then the standard deviation.
    The result is clipped to ±``clip`` so a few extreme customers cannot pull a centroid.
@@ -61,7 +66,7 @@ class ScalingRule:
 
 
 def fit_rule(column: str, weight: float, values: np.ndarray) -> ScalingRule:
-    log = bool(values.min() >= 0 and len(values) > 2 and skew(values) > 1.0)
+    log = bool(values.min() >= 0 and len(values) > 2 and (skew(values) > 1.0 or _spans(values)))
     x = np.log1p(values) if log else values
     center = float(np.median(x))
     mad = float(np.median(np.abs(x - center))) * 1.4826
@@ -70,6 +75,12 @@ def fit_rule(column: str, weight: float, values: np.ndarray) -> ScalingRule:
         if scale > 1e-12:
             return ScalingRule(column, weight, log, center, float(scale), method)
     raise UsageError(f"'{column}' does not vary", fix="drop it from `weights`")
+
+
+def _spans(values: np.ndarray, ratio: float = 10.0) -> bool:
+    """Whether non-negative ``values`` spread over ``ratio`` or more (95th / 5th percentile)."""
+    low, high = np.percentile(values, [5, 95])
+    return bool(high > 0 and high >= ratio * low)
 
 
 def _nearest(features: np.ndarray, centroids: np.ndarray) -> np.ndarray:

@@ -5,9 +5,10 @@ far apart (after language centring, members of one job are on average only a lit
 similar than unrelated statements), while the 77 intents of a banking help desk form tight,
 close groups. So the cut is chosen per category:
 
-- every cut of :data:`CUT_GRID` (cosine distances up to :data:`CUT_MAX`: above it, a group's
-  members would be hardly more alike than unrelated statements, whose distance after centring
-  is about 1) is scored by a **silhouette** over the groups of at least :data:`MIN_CORE`
+- every cut of :data:`CUT_GRID` (cosine distances up to :data:`CUT_MAX`, 1: the statements
+  are centred on their language's and their category's mean, so unrelated statements lie at
+  a distance of about 1, and a group cut any higher would hold members less alike than
+  unrelated ones) is scored by a **silhouette** over the groups of at least :data:`MIN_CORE`
   members (smaller groups score 0: they are not candidates). Where the category is said in
   several languages (each at least :data:`LANGUAGE_SHARE` of it), a statement is compared with
   the members of **other** languages only, so a cut that keeps each language apart scores low
@@ -33,8 +34,8 @@ import scipy.sparse as sp
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import pdist, squareform
 
-CUT_MAX = 0.95
-CUT_GRID = tuple(round(0.5 + 0.02 * i, 2) for i in range(23))  # 0.50, 0.52, …, 0.94
+CUT_MAX = 1.0
+CUT_GRID = tuple(round(0.5 + 0.02 * i, 2) for i in range(26))  # 0.50, 0.52, …, 1.00
 MIN_CORE = 3.0  # a group of fewer (weighted) members is not scored as a group
 LANGUAGE_SHARE = 0.1  # languages holding at least this share make a category multilingual
 FALLBACK_CUT = CUT_MAX  # no cut gives two scored groups: one theme (or none), cut high

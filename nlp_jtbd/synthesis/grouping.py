@@ -4,6 +4,12 @@
   each language's mean vector (over all the utterances synthesised, not one category's, so a
   category's own theme is not centred away) lines the languages up, so a Russian and an
   English barrier about the same fear fall together. Rows are re-normalised afterwards.
+- **Category centring** (:func:`centre_category`): within a category, its own mean is taken
+  away too (and rows re-normalised), so what every statement of the category shares (a main
+  job's "I want … to …", a trigger's "then one day …") no longer makes unrelated statements
+  look alike: two statements are as alike as their cosine, and unrelated ones lie at a cosine
+  distance of about 1, which is where the cut's grid ends (:mod:`nlp_jtbd.synthesis.cut`).
+  On the team's planted corpus the mean ARI rose from 0.778 to 0.849 (BENCHMARKS.md).
 - **Agglomerative grouping** (average linkage, cosine distance) cut at ``distance_threshold``
   or, where it is None (the default), at the cut :func:`~nlp_jtbd.synthesis.cut.choose_cut`
   picks from the category's own data (a cross-language silhouette over a grid of cuts).
@@ -30,6 +36,7 @@ from nlp_jtbd.errors import UsageError
 from nlp_jtbd.synthesis.cut import MIN_CORE, choose_cut, dendrogram, groups_at
 
 MIN_LANGUAGE_ROWS = 5  # a language needs this many rows for its own mean
+MIN_CATEGORY_ROWS = 10  # a category needs this many rows to be centred on its own mean
 MIN_READABLE, MAX_READABLE = 4, 30  # bounds of the default cap on a category's groups
 
 
@@ -47,6 +54,16 @@ def centre_languages(vectors: np.ndarray, langs: np.ndarray) -> np.ndarray:
         mean = vectors[rows].mean(axis=0) if rows.sum() >= MIN_LANGUAGE_ROWS else overall
         centred[rows] = vectors[rows] - mean
     return normalize(centred).astype(np.float32)
+
+
+def centre_category(vectors: np.ndarray) -> np.ndarray:
+    """One category's (language-centred) ``vectors`` minus their mean, re-normalised; fewer
+    than :data:`MIN_CATEGORY_ROWS` rows are returned as they are (the mean of a handful is
+    mostly the rows themselves, and taking it away would push them apart)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if len(vectors) < MIN_CATEGORY_ROWS:
+        return vectors
+    return normalize(vectors - vectors.mean(axis=0)).astype(np.float32)
 
 
 class CandidateGrouper(BaseEstimator):
@@ -225,4 +242,10 @@ def merge_closest(
     return labels
 
 
-__all__ = ["CandidateGrouper", "centre_languages", "merge_closest", "refine_groups"]
+__all__ = [
+    "CandidateGrouper",
+    "centre_category",
+    "centre_languages",
+    "merge_closest",
+    "refine_groups",
+]

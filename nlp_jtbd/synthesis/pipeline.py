@@ -26,6 +26,7 @@ class SynthesisResult:
     forces_of: pd.Series | None = None  # the same for the Four Forces codes, where given
     coverage: dict[str, dict[str, int]] = field(default_factory=dict)
     cuts: dict[str, float | None] = field(default_factory=dict)  # grouping cut per category
+    models: list[str] = field(default_factory=list)  # the embedding models grouped on
 
 
 def coded_evidence(
@@ -92,6 +93,7 @@ def synthesize(
         of["forces4"] if len(parts) > 1 else None,
         estimator.coverage_,
         dict(estimator.thresholds_),
+        list(estimator.models_),
     )
 
 

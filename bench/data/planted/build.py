@@ -12,7 +12,9 @@ WebVTT in the Zoom or Teams style, SRT with wrapped cues) and writes, next to it
 - ``truth.csv`` (every planted sentence: document, customer, language, text, category, item),
 - ``metrics.csv`` (customer metrics with the planted high-value segment A; seeded numbers).
 
-Usage: .venv/bin/python bench/data/planted/build.py
+Usage: .venv/bin/python bench/data/planted/build.py [CORPUS]
+(``CORPUS``: another corpus folder with its own ``source/`` and ``links.csv``, laid out in
+place; default this folder.)
 """
 
 from __future__ import annotations
@@ -163,10 +165,11 @@ def metrics(customers: list[Customer], seed: int = 16) -> list[dict[str, object]
     return rows
 
 
-def build(out: Path = HERE) -> None:
+def build(out: Path = HERE, corpus: Path = HERE) -> None:
+    """Lay ``corpus``'s ``source/`` out into ``out``."""
     customers: list[Customer] = []
     for lang in ("ru", "en", "tr"):
-        customers += parse(HERE / "source" / f"{lang}.txt", lang)
+        customers += parse(corpus / "source" / f"{lang}.txt", lang)
     (out / "interviews").mkdir(parents=True, exist_ok=True)
     (out / "reviews").mkdir(parents=True, exist_ok=True)
     manifest, truth, reviews = [], [], []
@@ -249,4 +252,7 @@ def write(path: Path, header: list[str], rows: list[list[object]]) -> None:
 
 
 if __name__ == "__main__":
-    build()
+    import sys
+
+    folder = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else HERE
+    build(folder, folder)
