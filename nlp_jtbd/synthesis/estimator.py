@@ -58,7 +58,7 @@ class Synthesis(BaseEstimator):
     time where at most ``second_model_rows`` are synthesised: each model's vectors are
     centred on their languages and the two are joined with equal weight. Two models err on
     different statements: on the team's two planted corpora the mean ARI rose from 0.849 to
-    0.882 and from 0.726 to 0.796, and on 75 % bootstraps of them in 10 of 10 and 8 of 10
+    0.882 and from 0.726 to 0.789, and on 75 % bootstraps of them in 10 of 10 and 8 of 10
     draws (BENCHMARKS.md). E5 is slow here (about 80 statements a second), so larger corpora
     are grouped on ``model`` alone (``models_`` says which were used); None turns it off.
 
