@@ -107,24 +107,15 @@ class Synthesis(BaseEstimator):
         self._check_params()
         frame = _prepare(evidence, self.min_words)
         eligible = np.flatnonzero(frame["_content"].to_numpy())
-        texts = frame["text"].iloc[eligible].tolist()
-        if vectors is None:
-            vectors = self._embed(texts, self.model)
-        else:
+        if vectors is not None:
             if len(vectors) != len(frame):
                 raise UsageError(
                     f"`vectors` has {len(vectors)} rows for {len(frame)} utterances",
                     fix="give one embedding per row of the evidence, in its order",
                 )
             vectors = np.asarray(vectors)[eligible]
-        langs = frame["lang"].to_numpy()[eligible]
-        centred = centre_languages(vectors, langs)
-        self.models_ = [self.model]
-        second = self.second_model
-        if second and second != self.model and 0 < len(texts) <= self.second_model_rows:
-            both = (centred, centre_languages(self._embed(texts, second), langs))
-            centred = (np.hstack(both) / np.sqrt(2.0)).astype(np.float32)
-            self.models_.append(second)
+        lang_of = frame["lang"].to_numpy()
+        centred = self._centred(frame["text"].iloc[eligible].tolist(), lang_of[eligible], vectors)
         position = np.full(len(frame), -1, dtype=np.int64)
         position[eligible] = np.arange(len(eligible))
         namer = self.namer if self.namer is not None else ExtractiveNamer()
@@ -134,7 +125,6 @@ class Synthesis(BaseEstimator):
         category_of = frame["category"].to_numpy()
         content = frame["_content"].to_numpy()
         customer_of = frame["_customer"].to_numpy()
-        lang_of = frame["lang"].to_numpy()
         self.thresholds_: dict[str, float | None] = {}
         for category in categories:
             index = np.flatnonzero((category_of == category) & content)
@@ -195,6 +185,23 @@ class Synthesis(BaseEstimator):
                 f"`attach_similarity` must be between 0 and 1, not {self.attach_similarity}",
                 fix="use e.g. 0.35 (1 attaches nothing)",
             )
+
+    def _centred(
+        self, texts: list[str], langs: np.ndarray, vectors: np.ndarray | None
+    ) -> np.ndarray:
+        """The statements' language-centred vectors: ``vectors`` (the eligible rows' ``model``
+        embeddings; None: embedded here), joined with the ``second_model``'s where it applies
+        (``models_`` lists the models used)."""
+        if vectors is None:
+            vectors = self._embed(texts, self.model)
+        centred = centre_languages(vectors, langs)
+        self.models_ = [self.model]
+        second = self.second_model
+        if second and second != self.model and 0 < len(texts) <= self.second_model_rows:
+            both = (centred, centre_languages(self._embed(texts, second), langs))
+            centred = (np.hstack(both) / np.sqrt(2.0)).astype(np.float32)
+            self.models_.append(second)
+        return centred
 
     def _embed(self, texts: list[str], model: str) -> np.ndarray:
         from nlp_jtbd.embed import EmbeddingCache, embed_texts
