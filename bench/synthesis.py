@@ -30,10 +30,11 @@ three draws each), and multilingual sets (SIB-200 ru/en/tr topics, xSID tr/en in
 text in one language only); ARI against the labels (an utterance without a candidate counting
 as its own) and the number of candidates.
 
-`bench/data/planted_stock/` is a second corpus of the same layout, written by another helper
-blind to the grouping's code and figures: 48 customers of a stock and supplier-ordering app
-for small shops and cafés (5 jobs, 4 triggers, 4 barriers; segment A over-represents job J2
-and trigger T4); `--corpus bench/data/planted_stock --record` records it in its own block.
+`bench/data/planted_stock/` is a second corpus of the same layout, also self-written (by another
+helper) but blind to the grouping's code and figures: 48 customers of a stock and
+supplier-ordering app for small shops and cafés (5 jobs, 4 triggers, 4 barriers; segment A
+over-represents job J2 and trigger T4); `--corpus bench/data/planted_stock --record` records it
+in its own block.
 
 Usage: .venv/bin/python bench/synthesis.py [--record] [--analysis DIR] [--seed 42] [--corpus DIR]
        [--thresholds T|adaptive ...]
